@@ -1,0 +1,121 @@
+#include "common/auth/authenticator.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/auth/jwt_signer.h"
+#include "common/auth/jwt_verifier.h"
+#include "common/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace baton::auth {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using Algorithm = JwtVerifierOptions::Algorithm;
+
+constexpr char kSecret[] = "authenticator-test-secret";
+
+class AuthenticatorTest : public ::testing::Test {
+ protected:
+  Authenticator Verifying() {
+    absl::StatusOr<std::unique_ptr<JwtVerifier>> v =
+        JwtVerifier::Create({.key = kSecret}, &clock_);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return Authenticator(v.ok() ? *std::move(v) : nullptr);
+  }
+  std::string Token(std::string_view key = kSecret) {
+    absl::StatusOr<std::string> t = SignToken(
+        Algorithm::kHs256, key,
+        {.subject = "alice", .team = "front-desk", .roles = {Role::kMember},
+         .issued_at = clock_.Now()});
+    EXPECT_TRUE(t.ok()) << t.status();
+    return t.value_or("");
+  }
+  static void ExpectUnauthenticated(const absl::StatusOr<Principal>& p,
+                                    std::string_view substr) {
+    ASSERT_FALSE(p.ok()) << p->DebugString();
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated)
+        << p.status();
+    EXPECT_THAT(p.status().message(), HasSubstr(substr));
+  }
+
+  FakeClock clock_;
+};
+
+TEST_F(AuthenticatorTest, AcceptsBearerTokenCaseInsensitivelyWithSpaces) {
+  Authenticator auth = Verifying();
+  EXPECT_FALSE(auth.dev_mode());
+  const std::string token = Token();
+  for (std::string value :
+       {"Bearer " + token, "bearer " + token, "BEARER " + token,
+        "Bearer    " + token, "  Bearer " + token + "  "}) {
+    SCOPED_TRACE(value);
+    absl::StatusOr<Principal> p = auth.Authenticate(value);
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(p->subject, "alice");
+    EXPECT_EQ(p->team, "front-desk");
+    EXPECT_THAT(p->roles, ElementsAre(Role::kMember));
+  }
+}
+
+TEST_F(AuthenticatorTest, MissingMetadataIsUnauthenticated) {
+  ExpectUnauthenticated(Verifying().Authenticate(std::nullopt),
+                        "missing 'authorization: Bearer <token>' metadata");
+  ExpectUnauthenticated(Verifying().Authenticate(""), "empty");
+}
+
+TEST_F(AuthenticatorTest, WrongSchemeNamesBearer) {
+  Authenticator auth = Verifying();
+  ExpectUnauthenticated(auth.Authenticate("Basic YWxpY2U6cHc="), "'Bearer'");
+  ExpectUnauthenticated(auth.Authenticate("Basic YWxpY2U6cHc="), "'Basic'");
+  ExpectUnauthenticated(auth.Authenticate(Token()), "'Bearer' scheme");
+  ExpectUnauthenticated(auth.Authenticate("Bearer\t" + Token()), "'Bearer' scheme");
+}
+
+TEST_F(AuthenticatorTest, BearerWithoutToken) {
+  Authenticator auth = Verifying();
+  ExpectUnauthenticated(auth.Authenticate("Bearer"), "no token");
+  ExpectUnauthenticated(auth.Authenticate("Bearer    "), "no token");
+}
+
+TEST_F(AuthenticatorTest, VerificationFailuresPropagate) {
+  Authenticator auth = Verifying();
+  ExpectUnauthenticated(auth.Authenticate("Bearer " + Token("wrong-key")),
+                        "signature does not verify");
+  const std::string token = Token();
+  clock_.Advance(absl::Hours(2));
+  ExpectUnauthenticated(auth.Authenticate("Bearer " + token), "expired");
+  ExpectUnauthenticated(auth.Authenticate("Bearer a b"), "base64url");
+}
+
+TEST_F(AuthenticatorTest, DevModeWithoutTokenIsDevAdmin) {
+  Authenticator auth(nullptr);
+  EXPECT_TRUE(auth.dev_mode());
+  absl::StatusOr<Principal> p = auth.Authenticate(std::nullopt);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "dev");
+  EXPECT_THAT(p->roles, ElementsAre(Role::kAdmin, Role::kService));
+}
+
+TEST_F(AuthenticatorTest, DevModeDecodesTokensWithoutVerifying) {
+  Authenticator auth(nullptr);
+  const std::string token = Token("any-key-at-all");
+  clock_.Advance(absl::Hours(48));
+  absl::StatusOr<Principal> p = auth.Authenticate("bearer " + token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "alice");
+  EXPECT_THAT(p->roles, ElementsAre(Role::kMember));
+  // Malformed headers and tokens are still errors.
+  ExpectUnauthenticated(auth.Authenticate("Basic abc"), "'Bearer'");
+  ExpectUnauthenticated(auth.Authenticate("Bearer garbage"), "malformed");
+}
+
+}  // namespace
+}  // namespace baton::auth

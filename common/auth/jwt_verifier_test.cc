@@ -1,0 +1,531 @@
+#include "common/auth/jwt_verifier.h"
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "common/auth/jwt_signer.h"
+#include "common/auth/principal.h"
+#include "common/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace baton::auth {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using Algorithm = JwtVerifierOptions::Algorithm;
+
+constexpr char kSecret[] = "a-shared-secret-of-at-least-32-bytes!!";
+
+struct KeyPair {
+  std::string private_pem;
+  std::string public_pem;
+};
+
+std::string BioToString(BIO* bio) {
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+// Generates a key with the OpenSSL 3 EVP API; `pkey` is consumed.
+KeyPair ToPem(EVP_PKEY* pkey) {
+  KeyPair kp;
+  BIO* priv = BIO_new(BIO_s_mem());
+  BIO* pub = BIO_new(BIO_s_mem());
+  if (pkey != nullptr && priv != nullptr && pub != nullptr &&
+      PEM_write_bio_PrivateKey(priv, pkey, nullptr, nullptr, 0, nullptr,
+                               nullptr) == 1 &&
+      PEM_write_bio_PUBKEY(pub, pkey) == 1) {
+    kp.private_pem = BioToString(priv);
+    kp.public_pem = BioToString(pub);
+  }
+  BIO_free(priv);
+  BIO_free(pub);
+  EVP_PKEY_free(pkey);
+  return kp;
+}
+
+const KeyPair& RsaKey() {
+  static const KeyPair* const kp = new KeyPair(ToPem(EVP_RSA_gen(2048)));
+  return *kp;
+}
+const KeyPair& OtherRsaKey() {
+  static const KeyPair* const kp = new KeyPair(ToPem(EVP_RSA_gen(2048)));
+  return *kp;
+}
+
+std::string B64(std::string_view s) { return absl::WebSafeBase64Escape(absl::string_view(s.data(), s.size())); }
+
+class JwtVerifierTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_THAT(RsaKey().private_pem, HasSubstr("BEGIN PRIVATE KEY"));
+    ASSERT_THAT(RsaKey().public_pem, HasSubstr("BEGIN PUBLIC KEY"));
+  }
+
+  std::unique_ptr<JwtVerifier> MakeVerifier(JwtVerifierOptions options) {
+    absl::StatusOr<std::unique_ptr<JwtVerifier>> v =
+        JwtVerifier::Create(std::move(options), &clock_);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? *std::move(v) : nullptr;
+  }
+  std::unique_ptr<JwtVerifier> Hs256Verifier() {
+    return MakeVerifier({.algorithm = Algorithm::kHs256, .key = kSecret});
+  }
+  std::unique_ptr<JwtVerifier> Rs256Verifier() {
+    return MakeVerifier(
+        {.algorithm = Algorithm::kRs256, .key = RsaKey().public_pem});
+  }
+
+  TokenClaims Claims() {
+    return TokenClaims{.subject = "alice",
+                       .team = "front-desk",
+                       .department = "ops",
+                       .roles = {Role::kMember, Role::kHead},
+                       .issued_at = clock_.Now()};
+  }
+  std::string Hs256Token(const TokenClaims& claims) {
+    absl::StatusOr<std::string> t = SignToken(Algorithm::kHs256, kSecret, claims);
+    EXPECT_TRUE(t.ok()) << t.status();
+    return t.value_or("");
+  }
+  std::string RawHs256(std::string_view json) {
+    absl::StatusOr<std::string> t = SignRawClaims(Algorithm::kHs256, kSecret, json);
+    EXPECT_TRUE(t.ok()) << t.status();
+    return t.value_or("");
+  }
+  // Claims JSON with a valid exp relative to the fake clock.
+  std::string Exp() {
+    return absl::StrCat("\"exp\":", absl::ToUnixSeconds(clock_.Now()) + 3600);
+  }
+
+  static void ExpectUnauthenticated(const absl::StatusOr<Principal>& p,
+                                    std::string_view substr) {
+    ASSERT_FALSE(p.ok()) << p->DebugString();
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated)
+        << p.status();
+    EXPECT_THAT(p.status().message(), HasSubstr(substr));
+  }
+
+  FakeClock clock_;
+};
+
+TEST_F(JwtVerifierTest, ValidHs256Token) {
+  std::unique_ptr<JwtVerifier> v = Hs256Verifier();
+  absl::StatusOr<Principal> p = v->Verify(Hs256Token(Claims()));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "alice");
+  EXPECT_EQ(p->team, "front-desk");
+  EXPECT_EQ(p->department, "ops");
+  EXPECT_THAT(p->roles, ElementsAre(Role::kMember, Role::kHead));
+}
+
+TEST_F(JwtVerifierTest, ValidRs256Token) {
+  std::unique_ptr<JwtVerifier> v = Rs256Verifier();
+  absl::StatusOr<std::string> token =
+      SignToken(Algorithm::kRs256, RsaKey().private_pem, Claims());
+  ASSERT_TRUE(token.ok()) << token.status();
+  absl::StatusOr<Principal> p = v->Verify(*token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "alice");
+  EXPECT_THAT(p->roles, ElementsAre(Role::kMember, Role::kHead));
+}
+
+TEST_F(JwtVerifierTest, OptionalClaimsMayBeAbsent) {
+  absl::StatusOr<Principal> p =
+      Hs256Verifier()->Verify(RawHs256(absl::StrCat("{\"sub\":\"bob\",", Exp(), "}")));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "bob");
+  EXPECT_EQ(p->team, "");
+  EXPECT_EQ(p->department, "");
+  EXPECT_TRUE(p->roles.empty());
+}
+
+TEST_F(JwtVerifierTest, ChineseSubjectAndTeamRoundTrip) {
+  TokenClaims claims = Claims();
+  claims.subject = "张伟";
+  claims.team = "前台";
+  claims.department = "运营部";
+  absl::StatusOr<Principal> p = Hs256Verifier()->Verify(Hs256Token(claims));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "张伟");
+  EXPECT_EQ(p->team, "前台");
+  EXPECT_EQ(p->department, "运营部");
+
+  absl::StatusOr<std::string> rs =
+      SignToken(Algorithm::kRs256, RsaKey().private_pem, claims);
+  ASSERT_TRUE(rs.ok()) << rs.status();
+  p = Rs256Verifier()->Verify(*rs);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "张伟");
+  EXPECT_EQ(p->team, "前台");
+}
+
+TEST_F(JwtVerifierTest, WrongHs256KeyIsRejected) {
+  absl::StatusOr<std::string> token =
+      SignToken(Algorithm::kHs256, "some-other-secret", Claims());
+  ASSERT_TRUE(token.ok()) << token.status();
+  ExpectUnauthenticated(Hs256Verifier()->Verify(*token),
+                        "signature does not verify");
+}
+
+TEST_F(JwtVerifierTest, WrongRs256KeyIsRejected) {
+  absl::StatusOr<std::string> token =
+      SignToken(Algorithm::kRs256, OtherRsaKey().private_pem, Claims());
+  ASSERT_TRUE(token.ok()) << token.status();
+  ExpectUnauthenticated(Rs256Verifier()->Verify(*token),
+                        "signature does not verify");
+}
+
+TEST_F(JwtVerifierTest, TamperedPayloadIsRejected) {
+  for (Algorithm alg : {Algorithm::kHs256, Algorithm::kRs256}) {
+    SCOPED_TRACE(AlgorithmName(alg));
+    const std::string key =
+        alg == Algorithm::kHs256 ? kSecret : RsaKey().private_pem;
+    absl::StatusOr<std::string> token = SignToken(alg, key, Claims());
+    ASSERT_TRUE(token.ok()) << token.status();
+    std::vector<std::string> parts = absl::StrSplit(*token, '.');
+    ASSERT_EQ(parts.size(), 3u);
+    // Same claims, but promoted to admin.
+    parts[1] = B64(absl::StrCat(
+        "{\"sub\":\"alice\",\"roles\":[\"admin\"],", Exp(), "}"));
+    std::unique_ptr<JwtVerifier> v =
+        alg == Algorithm::kHs256 ? Hs256Verifier() : Rs256Verifier();
+    ExpectUnauthenticated(v->Verify(absl::StrJoin(parts, ".")),
+                          "signature does not verify");
+  }
+}
+
+TEST_F(JwtVerifierTest, TamperedSignatureIsRejected) {
+  std::string token = Hs256Token(Claims());
+  token.back() = token.back() == 'A' ? 'B' : 'A';
+  ExpectUnauthenticated(Hs256Verifier()->Verify(token),
+                        "signature does not verify");
+  std::string stripped = Hs256Token(Claims());
+  stripped.erase(stripped.rfind('.') + 1);  // "header.payload."
+  ExpectUnauthenticated(Hs256Verifier()->Verify(stripped),
+                        "signature does not verify");
+}
+
+TEST_F(JwtVerifierTest, ExpiredTokenIsRejectedAfterLeeway) {
+  std::unique_ptr<JwtVerifier> v = Hs256Verifier();
+  const std::string token = Hs256Token(Claims());  // ttl 1h
+  clock_.Advance(absl::Hours(1) + absl::Seconds(29));  // within 30 s leeway
+  EXPECT_TRUE(v->Verify(token).ok());
+  clock_.Advance(absl::Seconds(1));
+  const std::string exp = absl::FormatTime(
+      "%Y-%m-%dT%H:%M:%SZ", clock_.Now() - absl::Seconds(30),
+      absl::UTCTimeZone());
+  ExpectUnauthenticated(v->Verify(token), absl::StrCat("token expired at ", exp));
+}
+
+TEST_F(JwtVerifierTest, ZeroLeewayIsExact) {
+  std::unique_ptr<JwtVerifier> v = MakeVerifier(
+      {.key = kSecret, .leeway = absl::ZeroDuration()});
+  const std::string token = Hs256Token(Claims());
+  clock_.Advance(absl::Hours(1) - absl::Seconds(1));
+  EXPECT_TRUE(v->Verify(token).ok());
+  clock_.Advance(absl::Seconds(1));
+  ExpectUnauthenticated(v->Verify(token), "expired");
+}
+
+TEST_F(JwtVerifierTest, MissingOrBadExpIsRejected) {
+  ExpectUnauthenticated(Hs256Verifier()->Verify(RawHs256("{\"sub\":\"a\"}")),
+                        "claim 'exp' is missing");
+  ExpectUnauthenticated(
+      Hs256Verifier()->Verify(RawHs256("{\"sub\":\"a\",\"exp\":\"soon\"}")),
+      "claim 'exp' must be a number");
+}
+
+TEST_F(JwtVerifierTest, NotBeforeInTheFutureIsRejected) {
+  std::unique_ptr<JwtVerifier> v = Hs256Verifier();
+  const int64_t nbf = absl::ToUnixSeconds(clock_.Now()) + 300;
+  const std::string token =
+      RawHs256(absl::StrCat("{\"sub\":\"a\",", Exp(), ",\"nbf\":", nbf, "}"));
+  ExpectUnauthenticated(v->Verify(token), "token is not valid before");
+  clock_.Advance(absl::Seconds(300 - 30));  // leeway covers the rest
+  EXPECT_TRUE(v->Verify(token).ok());
+}
+
+TEST_F(JwtVerifierTest, AlgNoneIsRejected) {
+  const std::string payload =
+      B64(absl::StrCat("{\"sub\":\"mallory\",\"roles\":[\"admin\"],", Exp(), "}"));
+  const std::string signed_token = Hs256Token(Claims());
+  const std::string real_sig = signed_token.substr(signed_token.rfind('.') + 1);
+  for (std::string header : {R"({"alg":"none"})", R"({"alg":"none","typ":"JWT"})",
+                             R"({"alg":"None","typ":"JWT"})"}) {
+    SCOPED_TRACE(header);
+    const std::string token = absl::StrCat(B64(header), ".", payload, ".");
+    ExpectUnauthenticated(Hs256Verifier()->Verify(token), "alg 'n");
+    ExpectUnauthenticated(Rs256Verifier()->Verify(token), "alg 'n");
+    // A "none" header with a real signature glued on is still refused.
+    ExpectUnauthenticated(Hs256Verifier()->Verify(token + real_sig), "alg 'n");
+    // Sanity: the token is otherwise well formed.
+    EXPECT_TRUE(JwtVerifier::DecodeUnverified(token).ok());
+  }
+  ExpectUnauthenticated(
+      Hs256Verifier()->Verify(absl::StrCat(B64("{\"typ\":\"JWT\"}"), ".", payload, ".")),
+      "no 'alg'");
+}
+
+TEST_F(JwtVerifierTest, Hs256TokenSignedWithPublicKeyIsRejectedByRs256Verifier) {
+  // Classic alg confusion: HMAC keyed with the (public) RSA PEM.
+  absl::StatusOr<std::string> token =
+      SignToken(Algorithm::kHs256, RsaKey().public_pem, Claims());
+  ASSERT_TRUE(token.ok()) << token.status();
+  ExpectUnauthenticated(Rs256Verifier()->Verify(*token),
+                        "signed with alg 'HS256' but only 'RS256' is accepted");
+  // And a plain HS256 token.
+  ExpectUnauthenticated(Rs256Verifier()->Verify(Hs256Token(Claims())),
+                        "only 'RS256'");
+}
+
+TEST_F(JwtVerifierTest, Rs256TokenIsRejectedByHs256Verifier) {
+  absl::StatusOr<std::string> token =
+      SignToken(Algorithm::kRs256, RsaKey().private_pem, Claims());
+  ASSERT_TRUE(token.ok()) << token.status();
+  ExpectUnauthenticated(Hs256Verifier()->Verify(*token), "only 'HS256'");
+}
+
+TEST_F(JwtVerifierTest, SubjectIsRequired) {
+  ExpectUnauthenticated(
+      Hs256Verifier()->Verify(RawHs256(absl::StrCat("{", Exp(), "}"))),
+      "claim 'sub' is missing");
+  ExpectUnauthenticated(Hs256Verifier()->Verify(
+                            RawHs256(absl::StrCat("{\"sub\":\"\",", Exp(), "}"))),
+                        "claim 'sub' is empty");
+  ExpectUnauthenticated(Hs256Verifier()->Verify(
+                            RawHs256(absl::StrCat("{\"sub\":7,", Exp(), "}"))),
+                        "claim 'sub' must be a string");
+}
+
+TEST_F(JwtVerifierTest, UnknownRoleIsRejectedByName) {
+  ExpectUnauthenticated(
+      Hs256Verifier()->Verify(RawHs256(absl::StrCat(
+          "{\"sub\":\"a\",\"roles\":[\"member\",\"root\"],", Exp(), "}"))),
+      "unknown role 'root'");
+  ExpectUnauthenticated(
+      Hs256Verifier()->Verify(RawHs256(
+          absl::StrCat("{\"sub\":\"a\",\"roles\":\"admin\",", Exp(), "}"))),
+      "claim 'roles' must be an array");
+  ExpectUnauthenticated(
+      Hs256Verifier()->Verify(
+          RawHs256(absl::StrCat("{\"sub\":\"a\",\"team\":3,", Exp(), "}"))),
+      "claim 'team' must be a string");
+}
+
+TEST_F(JwtVerifierTest, IssuerIsCheckedWhenConfigured) {
+  std::unique_ptr<JwtVerifier> v =
+      MakeVerifier({.key = kSecret, .issuer = "baton-auth"});
+  TokenClaims claims = Claims();
+  claims.issuer = "baton-auth";
+  EXPECT_TRUE(v->Verify(Hs256Token(claims)).ok());
+  claims.issuer = "evil";
+  ExpectUnauthenticated(v->Verify(Hs256Token(claims)),
+                        "token issuer 'evil' is not the expected issuer 'baton-auth'");
+  claims.issuer = "";
+  ExpectUnauthenticated(v->Verify(Hs256Token(claims)), "claim 'iss' is missing");
+  // Not configured: any issuer passes.
+  claims.issuer = "evil";
+  EXPECT_TRUE(Hs256Verifier()->Verify(Hs256Token(claims)).ok());
+}
+
+TEST_F(JwtVerifierTest, AudienceIsCheckedWhenConfigured) {
+  std::unique_ptr<JwtVerifier> v =
+      MakeVerifier({.key = kSecret, .audience = "baton"});
+  TokenClaims claims = Claims();
+  claims.audience = "baton";
+  EXPECT_TRUE(v->Verify(Hs256Token(claims)).ok());
+  claims.audience = "other";
+  ExpectUnauthenticated(v->Verify(Hs256Token(claims)),
+                        "token audience 'other' does not include 'baton'");
+  claims.audience = "";
+  ExpectUnauthenticated(v->Verify(Hs256Token(claims)), "claim 'aud' is missing");
+  EXPECT_TRUE(v->Verify(RawHs256(absl::StrCat(
+                           "{\"sub\":\"a\",\"aud\":[\"x\",\"baton\"],", Exp(), "}")))
+                  .ok());
+  ExpectUnauthenticated(
+      v->Verify(RawHs256(
+          absl::StrCat("{\"sub\":\"a\",\"aud\":[\"x\",\"y\"],", Exp(), "}"))),
+      "token audience ['x', 'y'] does not include 'baton'");
+}
+
+TEST_F(JwtVerifierTest, MalformedTokensAreUnauthenticated) {
+  std::unique_ptr<JwtVerifier> v = Hs256Verifier();
+  const std::string good = Hs256Token(Claims());
+  ExpectUnauthenticated(v->Verify(""), "token is empty");
+  ExpectUnauthenticated(v->Verify("abc"), "expected 3");
+  ExpectUnauthenticated(v->Verify("a.b"), "expected 3");
+  ExpectUnauthenticated(v->Verify(good + ".x"), "expected 3");
+  ExpectUnauthenticated(v->Verify("Bearer " + good), "base64url");
+  ExpectUnauthenticated(v->Verify(std::string("ab\0c.d.e", 8)), "base64url");
+  ExpectUnauthenticated(v->Verify("e30.bm90IGpzb24.sig"), "payload is not a JSON");
+  ExpectUnauthenticated(v->Verify(".e30.sig"), "header is not base64url");
+  ExpectUnauthenticated(v->Verify(std::string(20000, 'a')), "at most");
+}
+
+TEST_F(JwtVerifierTest, CreateValidatesOptions) {
+  auto code = [&](JwtVerifierOptions o) {
+    return JwtVerifier::Create(std::move(o), &clock_).status().code();
+  };
+  EXPECT_EQ(code({.key = ""}), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({.algorithm = Algorithm::kRs256, .key = ""}),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({.algorithm = Algorithm::kRs256, .key = "not a pem"}),
+            absl::StatusCode::kInvalidArgument);
+  // A private key is not a public key.
+  EXPECT_EQ(code({.algorithm = Algorithm::kRs256, .key = RsaKey().private_pem}),
+            absl::StatusCode::kInvalidArgument);
+  // An EC public key is not RSA.
+  const KeyPair ec = ToPem(EVP_EC_gen("P-256"));
+  ASSERT_FALSE(ec.public_pem.empty());
+  EXPECT_EQ(code({.algorithm = Algorithm::kRs256, .key = ec.public_pem}),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({.key = kSecret, .leeway = absl::Seconds(-1)}),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({.algorithm = Algorithm::kRs256, .key = RsaKey().public_pem}),
+            absl::StatusCode::kOk);
+  // nullptr clock means the real clock: a fresh token verifies.
+  absl::StatusOr<std::unique_ptr<JwtVerifier>> real =
+      JwtVerifier::Create({.key = kSecret}, nullptr);
+  ASSERT_TRUE(real.ok());
+  TokenClaims claims = Claims();
+  claims.issued_at = absl::Now();
+  EXPECT_TRUE((*real)->Verify(Hs256Token(claims)).ok());
+}
+
+TEST_F(JwtVerifierTest, DecodeUnverifiedIgnoresSignatureAndExpiry) {
+  absl::StatusOr<std::string> token =
+      SignToken(Algorithm::kHs256, "unknown-key", Claims());
+  ASSERT_TRUE(token.ok());
+  clock_.Advance(absl::Hours(100));
+  absl::StatusOr<Principal> p = JwtVerifier::DecodeUnverified(*token);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->subject, "alice");
+  EXPECT_EQ(p->team, "front-desk");
+  EXPECT_THAT(p->roles, ElementsAre(Role::kMember, Role::kHead));
+  ExpectUnauthenticated(JwtVerifier::DecodeUnverified(
+                            RawHs256("{\"team\":\"t\"}")),
+                        "claim 'sub' is missing");
+  ExpectUnauthenticated(JwtVerifier::DecodeUnverified("garbage"), "malformed");
+}
+
+TEST_F(JwtVerifierTest, ConcurrentVerify) {
+  std::unique_ptr<JwtVerifier> hs = Hs256Verifier();
+  std::unique_ptr<JwtVerifier> rs = Rs256Verifier();
+  const std::string hs_token = Hs256Token(Claims());
+  const std::string rs_token =
+      SignToken(Algorithm::kRs256, RsaKey().private_pem, Claims()).value_or("");
+  const std::string bad = Hs256Token(Claims()) + "x";
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        if (!hs->Verify(hs_token).ok()) ++failures;
+        if (!rs->Verify(rs_token).ok()) ++failures;
+        if (hs->Verify(bad).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+TEST(SignTokenTest, RejectsBadInput) {
+  TokenClaims claims{.subject = "a", .issued_at = absl::Now()};
+  EXPECT_TRUE(SignToken(Algorithm::kHs256, kSecret, claims).ok());
+  EXPECT_EQ(SignToken(Algorithm::kHs256, "", claims).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  TokenClaims no_sub = claims;
+  no_sub.subject = "";
+  EXPECT_EQ(SignToken(Algorithm::kHs256, kSecret, no_sub).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  TokenClaims no_ttl = claims;
+  no_ttl.ttl = absl::ZeroDuration();
+  EXPECT_EQ(SignToken(Algorithm::kHs256, kSecret, no_ttl).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  TokenClaims bad_utf8 = claims;
+  bad_utf8.team = "\xff\xfe";
+  EXPECT_EQ(SignToken(Algorithm::kHs256, kSecret, bad_utf8).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SignToken(Algorithm::kRs256, RsaKey().public_pem, claims)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SignToken(Algorithm::kRs256, "junk", claims).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SignRawClaims(Algorithm::kHs256, kSecret, "[1]").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+class ReadKeyFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           absl::StrCat("baton_auth_test_", getpid(), "_",
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::string Write(const std::string& name, const std::string& contents) {
+    std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << contents;
+    return path;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ReadKeyFileTest, ReadsBytesUnchanged) {
+  const std::string contents = std::string("sec\0ret\n", 8);
+  absl::StatusOr<std::string> key = ReadKeyFile(Write("k", contents));
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(*key, contents);
+}
+
+TEST_F(ReadKeyFileTest, ErrorsNameThePath) {
+  const std::string missing = (dir_ / "missing.pem").string();
+  absl::Status s = ReadKeyFile(missing).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(s.message(), HasSubstr(missing));
+
+  s = ReadKeyFile(dir_.string()).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr(dir_.string()));
+
+  const std::string empty = Write("empty", "");
+  s = ReadKeyFile(empty).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr(empty));
+}
+
+TEST_F(ReadKeyFileTest, PemFromFileWorksForVerifier) {
+  absl::StatusOr<std::string> key = ReadKeyFile(Write("pub.pem", RsaKey().public_pem));
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_TRUE(JwtVerifier::Create({.algorithm = Algorithm::kRs256, .key = *key},
+                                  nullptr)
+                  .ok());
+}
+
+}  // namespace
+}  // namespace baton::auth

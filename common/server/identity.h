@@ -1,0 +1,53 @@
+#ifndef BATON_COMMON_SERVER_IDENTITY_H_
+#define BATON_COMMON_SERVER_IDENTITY_H_
+
+#include <memory>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/auth/authenticator.h"
+#include "common/auth/principal.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/support/server_interceptor.h"
+
+namespace baton::server {
+
+// Who is calling. A server interceptor verifies each call's
+// `authorization: Bearer <JWT>` metadata as it arrives, before the handler
+// runs, and keeps the outcome (a Principal or the reason it was refused)
+// for the life of the call; handlers ask Of(context).
+// Calls to grpc.health.v1 and server reflection are not authenticated, so
+// probes and standard tools work without a token.
+// Thread-safe.
+class CallIdentity {
+ public:
+  explicit CallIdentity(std::unique_ptr<auth::Authenticator> authenticator);
+  ~CallIdentity();
+
+  // The interceptor factory to give grpc::ServerBuilder (which takes
+  // ownership of it); it must not outlive this object.
+  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewInterceptorFactory();
+
+  // The verified principal of the call, or UNAUTHENTICATED with the reason.
+  absl::StatusOr<auth::Principal> Of(const grpc::ServerContextBase* context) const;
+
+  bool dev_mode() const { return authenticator_->dev_mode(); }
+
+ private:
+  class Interceptor;
+  class Factory;
+
+  void Set(const grpc::ServerContextBase* context, absl::StatusOr<auth::Principal> outcome);
+  void Erase(const grpc::ServerContextBase* context);
+
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<const grpc::ServerContextBase*, absl::StatusOr<auth::Principal>> calls_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace baton::server
+
+#endif  // BATON_COMMON_SERVER_IDENTITY_H_

@@ -1,0 +1,128 @@
+#include "common/server/server_host.h"
+
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+
+namespace baton::server {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const TlsOptions& tls) {
+  if (tls.cert_file.empty()) return grpc::InsecureServerCredentials();
+  auto cert = ReadFile(tls.cert_file);
+  if (!cert.ok()) return cert.status();
+  auto key = ReadFile(tls.key_file);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!tls.client_ca_file.empty()) {
+    auto ca = ReadFile(tls.client_ca_file);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(const std::string& address) {
+  return absl::StartsWith(address, "127.") || absl::StartsWith(address, "localhost:") ||
+         absl::StartsWith(address, "[::1]:");
+}
+
+ServerHost::ServerHost(ServerHostOptions options, CallIdentity* identity)
+    : options_(std::move(options)), identity_(identity) {}
+
+ServerHost::~ServerHost() { Shutdown(); }
+
+void ServerHost::AddService(grpc::Service* service, std::string health_name) {
+  services_.emplace_back(service, std::move(health_name));
+}
+
+void ServerHost::OnShutdown(std::function<void()> hook) {
+  shutdown_hooks_.push_back(std::move(hook));
+}
+
+absl::Status ServerHost::Start() {
+  if (identity_->dev_mode()) {
+    if (!IsLoopbackAddress(options_.address)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "open dev mode (no token verification) may only listen on loopback, not ",
+          options_.address, "; give --jwt_key_file, or listen on 127.0.0.1"));
+    }
+    log::Warn("OPEN DEV MODE: tokens are not verified; every caller is trusted. "
+              "Never run this way outside a developer machine.",
+              {{"address", options_.address}});
+  }
+  auto credentials = Credentials(options_.tls);
+  if (!credentials.ok()) return credentials.status();
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.address, *credentials, &port_);
+  for (auto& [service, name] : services_) builder.RegisterService(service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  factories.push_back(identity_->NewInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(factories));
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.address));
+  }
+  auto* health = server_->GetHealthCheckService();
+  for (auto& [service, name] : services_) health->SetServingStatus(name, true);
+  health->SetServingStatus(true);
+  log::Info("listening", {{"address", options_.address},
+                          {"port", port_},
+                          {"tls", !options_.tls.cert_file.empty()},
+                          {"mtls", !options_.tls.client_ca_file.empty()}});
+  return absl::OkStatus();
+}
+
+void ServerHost::Shutdown() {
+  if (shut_down_ || server_ == nullptr) return;
+  shut_down_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  for (auto& hook : shutdown_hooks_) hook();
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    absl::ToChronoMilliseconds(options_.drain_timeout));
+  server_->Wait();
+  log::Info("server stopped", {{"port", port_}});
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int signal = 0;
+  sigwait(&set, &signal);
+  return signal;
+}
+
+}  // namespace baton::server

@@ -1,0 +1,82 @@
+#ifndef BATON_COMMON_SERVER_SERVER_HOST_H_
+#define BATON_COMMON_SERVER_SERVER_HOST_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/server/identity.h"
+#include "grpcpp/grpcpp.h"
+
+namespace baton::server {
+
+struct TlsOptions {
+  // PEM files; TLS is on when cert_file is set. Default: empty (plaintext).
+  std::string cert_file;
+  std::string key_file;
+  // When set, clients must present a certificate signed by this CA (mTLS).
+  std::string client_ca_file;
+};
+
+struct ServerHostOptions {
+  // host:port to listen on; port 0 picks a free one. Required.
+  std::string address;
+  TlsOptions tls;
+  // How long in-flight calls get to finish on shutdown before they are
+  // cancelled. Default: 10 s.
+  absl::Duration drain_timeout = absl::Seconds(10);
+};
+
+// One gRPC server with Baton's bootstrap: the identity interceptor, standard
+// health checking (one status per service name, plus "" for the server),
+// server reflection, TLS by option, and an orderly shutdown.
+class ServerHost {
+ public:
+  // `identity` must outlive the host. In dev mode (no verifier) the address
+  // must be a loopback one: Start() refuses anything else.
+  ServerHost(ServerHostOptions options, CallIdentity* identity);
+  ~ServerHost();
+
+  // Registers a service under its full name (e.g.
+  // "baton.handoff.v1.HandoffService") for health. Before Start().
+  void AddService(grpc::Service* service, std::string health_name);
+  // Runs at the start of Shutdown(), before calls are drained: close event
+  // logs here so that their streams end.
+  void OnShutdown(std::function<void()> hook);
+
+  // Binds and starts serving. FAILED_PRECONDITION when dev mode is asked on
+  // a non-loopback address; UNAVAILABLE when the address cannot be bound.
+  absl::Status Start();
+  // The bound port (after Start()).
+  int port() const { return port_; }
+
+  // Marks every service NOT_SERVING, runs the shutdown hooks, stops
+  // accepting calls and waits up to drain_timeout for running ones.
+  // Idempotent.
+  void Shutdown();
+
+ private:
+  ServerHostOptions options_;
+  CallIdentity* identity_;
+  std::vector<std::pair<grpc::Service*, std::string>> services_;
+  std::vector<std::function<void()>> shutdown_hooks_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+// True when `address` (host:port) names a loopback interface.
+bool IsLoopbackAddress(const std::string& address);
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it starts
+// later; call first thing in main(). WaitForTerminationSignal() then returns
+// the signal number when one arrives.
+void BlockTerminationSignals();
+int WaitForTerminationSignal();
+
+}  // namespace baton::server
+
+#endif  // BATON_COMMON_SERVER_SERVER_HOST_H_

@@ -1,0 +1,108 @@
+#include "common/storage/store.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/rocksdb_status.h"
+#include "common/status/status_macros.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
+
+namespace baton::storage {
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("store path is empty");
+
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  // Many writers share one WAL sync (group commit); pipelining lets the next
+  // group enter the WAL while the memtable insert of the last one runs.
+  db_options.enable_pipelined_write = true;
+  db_options.keep_log_file_num = 10;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  rocksdb::ColumnFamilyOptions cf_base;
+  cf_base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  std::set<std::string> names = {rocksdb::kDefaultColumnFamilyName};
+  names.insert(options.column_families.begin(), options.column_families.end());
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing).ok()) {
+    names.insert(existing.begin(), existing.end());
+  }
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names) {
+    rocksdb::ColumnFamilyOptions cf_options = cf_base;
+    if (auto it = options.merge_operators.find(name); it != options.merge_operators.end()) {
+      cf_options.merge_operator = it->second;
+    }
+    descriptors.emplace_back(name, cf_options);
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    absl::Status st = FromRocksDb(s);
+    return absl::Status(st.code(), absl::StrCat("opening ", options.path, ": ", st.message()));
+  }
+  auto store = std::unique_ptr<Store>(new Store());
+  store->db_.reset(raw);
+  for (auto* h : handles) store->handles_[h->GetName()] = h;
+  store->write_options_.sync = options.sync;
+  return store;
+}
+
+Store::~Store() {
+  if (!db_) return;
+  for (auto& [name, handle] : handles_) db_->DestroyColumnFamilyHandle(handle);
+  db_->Close();
+}
+
+rocksdb::ColumnFamilyHandle* Store::cf(absl::string_view name) const {
+  auto it = handles_.find(name);
+  if (it == handles_.end()) {
+    std::cerr << "baton: column family '" << name << "' was not opened\n";
+    std::abort();
+  }
+  return it->second;
+}
+
+absl::StatusOr<std::optional<std::string>> Store::Get(rocksdb::ColumnFamilyHandle* cf,
+                                                      absl::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksDb(s);
+  return value;
+}
+
+absl::StatusOr<bool> Store::GetProto(rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
+                                     google::protobuf::MessageLite* out) const {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, Get(cf, key));
+  if (!value) return false;
+  if (!out->ParseFromString(*value)) {
+    return absl::DataLossError(
+        absl::StrCat("stored ", out->GetTypeName(), " in ", cf->GetName(), " does not parse"));
+  }
+  return true;
+}
+
+absl::Status Store::Write(rocksdb::WriteBatch* batch) {
+  return FromRocksDb(db_->Write(write_options_, batch));
+}
+
+absl::Status Store::Checkpoint(const std::string& dir) {
+  rocksdb::Checkpoint* raw = nullptr;
+  RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(db_.get(), &raw)));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return FromRocksDb(checkpoint->CreateCheckpoint(dir));
+}
+
+}  // namespace baton::storage

@@ -1,0 +1,79 @@
+#ifndef BATON_COMMON_STORAGE_STORE_H_
+#define BATON_COMMON_STORAGE_STORE_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/message_lite.h"
+#include "rocksdb/db.h"
+#include "rocksdb/merge_operator.h"
+
+namespace baton::storage {
+
+inline rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+struct StoreOptions {
+  // Directory of the database; created when missing. Required.
+  std::string path;
+  // Column families besides "default"; each service names its own
+  // ("handoff.items", …). Column families found on disk but not named here
+  // are opened too, so an older binary never refuses a newer database.
+  std::vector<std::string> column_families;
+  // Merge operators by column family name, for counters and rollups.
+  std::map<std::string, std::shared_ptr<rocksdb::MergeOperator>> merge_operators;
+  // Sync the WAL before a write returns. Default: true (acknowledged writes
+  // survive a crash of the machine, not only of the process).
+  bool sync = true;
+  // Block cache size. Default: 64 MiB.
+  size_t block_cache_bytes = 64 << 20;
+};
+
+// One RocksDB database with named column families and protobuf values.
+// Thread-safe: RocksDB serialises writers itself; reads never lock.
+class Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<Store>> Open(StoreOptions options);
+  ~Store();
+
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  rocksdb::DB* db() const { return db_.get(); }
+  // The handle of a column family named in the options; aborts on an unknown
+  // name (a programming error, not a runtime condition).
+  rocksdb::ColumnFamilyHandle* cf(absl::string_view name) const;
+
+  // Value at `key`, or nullopt when absent.
+  absl::StatusOr<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle* cf,
+                                                 absl::string_view key) const;
+  // Parses the value at `key` into `out`; false when absent. DATA_LOSS when
+  // the stored bytes do not parse.
+  absl::StatusOr<bool> GetProto(rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
+                                google::protobuf::MessageLite* out) const;
+
+  // Writes a batch atomically, durable per StoreOptions::sync.
+  absl::Status Write(rocksdb::WriteBatch* batch);
+
+  // A consistent copy of the database at `dir` (RocksDB checkpoint: hard
+  // links where possible). `dir` must not exist.
+  absl::Status Checkpoint(const std::string& dir);
+
+  const rocksdb::WriteOptions& write_options() const { return write_options_; }
+
+ private:
+  Store() = default;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> handles_;
+  rocksdb::WriteOptions write_options_;
+};
+
+}  // namespace baton::storage
+
+#endif  // BATON_COMMON_STORAGE_STORE_H_
