@@ -47,10 +47,10 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
   const size_t space = value.find(' ');
   const std::string_view scheme = value.substr(0, space);
   if (!absl::EqualsIgnoreCase(Sv(scheme), Sv(kScheme))) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "'authorization' metadata must use the 'Bearer' scheme "
-        "('Bearer <token>'), got scheme '",
-        Sv(scheme.substr(0, 32)), "'"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("'authorization' metadata must use the 'Bearer' scheme "
+                     "('Bearer <token>'), got scheme '",
+                     Sv(scheme.substr(0, 32)), "'"));
   }
   const std::string_view token = space == std::string_view::npos
                                      ? std::string_view()

@@ -31,10 +31,11 @@ class AuthenticatorTest : public ::testing::Test {
     return Authenticator(v.ok() ? *std::move(v) : nullptr);
   }
   std::string Token(std::string_view key = kSecret) {
-    absl::StatusOr<std::string> t = SignToken(
-        Algorithm::kHs256, key,
-        {.subject = "alice", .team = "front-desk", .roles = {Role::kMember},
-         .issued_at = clock_.Now()});
+    absl::StatusOr<std::string> t = SignToken(Algorithm::kHs256, key,
+                                              {.subject = "alice",
+                                               .team = "front-desk",
+                                               .roles = {Role::kMember},
+                                               .issued_at = clock_.Now()});
     EXPECT_TRUE(t.ok()) << t.status();
     return t.value_or("");
   }
@@ -43,7 +44,7 @@ class AuthenticatorTest : public ::testing::Test {
     ASSERT_FALSE(p.ok()) << p->DebugString();
     EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated)
         << p.status();
-    EXPECT_THAT(p.status().message(), HasSubstr(substr));
+    EXPECT_THAT(std::string(p.status().message()), HasSubstr(substr));
   }
 
   FakeClock clock_;
@@ -76,7 +77,8 @@ TEST_F(AuthenticatorTest, WrongSchemeNamesBearer) {
   ExpectUnauthenticated(auth.Authenticate("Basic YWxpY2U6cHc="), "'Bearer'");
   ExpectUnauthenticated(auth.Authenticate("Basic YWxpY2U6cHc="), "'Basic'");
   ExpectUnauthenticated(auth.Authenticate(Token()), "'Bearer' scheme");
-  ExpectUnauthenticated(auth.Authenticate("Bearer\t" + Token()), "'Bearer' scheme");
+  ExpectUnauthenticated(auth.Authenticate("Bearer\t" + Token()),
+                        "'Bearer' scheme");
 }
 
 TEST_F(AuthenticatorTest, BearerWithoutToken) {

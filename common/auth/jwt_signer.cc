@@ -58,11 +58,11 @@ absl::StatusOr<std::string> SignJson(JwtVerifierOptions::Algorithm alg,
   std::unique_ptr<char, MallocDeleter> token(jwt_encode_str(jwt.get()));
   if (token == nullptr) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot sign with ", Sv(AlgorithmName(alg)),
-        (alg == JwtVerifierOptions::Algorithm::kRs256
-             ? ": the key is not a PEM RSA private key"
-             : "")));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot sign with ", Sv(AlgorithmName(alg)),
+                     (alg == JwtVerifierOptions::Algorithm::kRs256
+                          ? ": the key is not a PEM RSA private key"
+                          : "")));
   }
   return std::string(token.get());
 }
@@ -76,9 +76,9 @@ absl::StatusOr<std::string> SignToken(JwtVerifierOptions::Algorithm alg,
     return absl::InvalidArgumentError("TokenClaims.subject is empty");
   }
   if (claims.ttl <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "TokenClaims.ttl must be positive, got ",
-        absl::FormatDuration(claims.ttl)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("TokenClaims.ttl must be positive, got ",
+                     absl::FormatDuration(claims.ttl)));
   }
   if (claims.issued_at == absl::InfiniteFuture() ||
       claims.issued_at == absl::InfinitePast() ||

@@ -14,13 +14,13 @@ namespace baton::auth {
 
 // The claims SignToken writes. Mirrors what JwtVerifier reads.
 struct TokenClaims {
-  std::string subject{};   // `sub`. Required, non-empty.
-  std::string team{};      // `team`; omitted when empty.
-  std::string department{};  // `department`; omitted when empty.
+  std::string subject{};      // `sub`. Required, non-empty.
+  std::string team{};         // `team`; omitted when empty.
+  std::string department{};   // `department`; omitted when empty.
   std::vector<Role> roles{};  // `roles`, as an array of role names.
-  absl::Time issued_at{};   // `iat` (whole seconds). Usually clock->Now().
+  absl::Time issued_at{};     // `iat` (whole seconds). Usually clock->Now().
   absl::Duration ttl = absl::Hours(1);  // `exp` = issued_at + ttl. Must be > 0.
-  std::string issuer{};  // `iss`; omitted when empty.
+  std::string issuer{};                 // `iss`; omitted when empty.
   std::string audience{};  // `aud` (a single string); omitted when empty.
 };
 

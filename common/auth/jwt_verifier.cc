@@ -82,8 +82,8 @@ absl::StatusOr<Json> DecodeJsonPart(absl::string_view part,
                                     std::string_view what) {
   std::string bytes;
   if (part.empty() || !absl::WebSafeBase64Unescape(part, &bytes)) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("token is malformed: the ", Sv(what), " is not base64url"));
+    return absl::UnauthenticatedError(absl::StrCat(
+        "token is malformed: the ", Sv(what), " is not base64url"));
   }
   Json json = Json::parse(bytes, /*cb=*/nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) {
@@ -103,9 +103,9 @@ struct TokenParts {
 absl::StatusOr<TokenParts> SplitToken(std::string_view token) {
   if (token.empty()) return absl::UnauthenticatedError("token is empty");
   if (token.size() > kMaxTokenBytes) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "token is ", token.size(), " bytes; at most ", kMaxTokenBytes,
-        " are accepted"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("token is ", token.size(), " bytes; at most ",
+                     kMaxTokenBytes, " are accepted"));
   }
   for (char c : token) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
@@ -117,10 +117,10 @@ absl::StatusOr<TokenParts> SplitToken(std::string_view token) {
   }
   std::vector<absl::string_view> parts = absl::StrSplit(Sv(token), '.');
   if (parts.size() != 3) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "token is malformed: expected 3 '.'-separated parts "
-        "(header.payload.signature), got ",
-        parts.size()));
+    return absl::UnauthenticatedError(
+        absl::StrCat("token is malformed: expected 3 '.'-separated parts "
+                     "(header.payload.signature), got ",
+                     parts.size()));
   }
   TokenParts out;
   absl::StatusOr<Json> header = DecodeJsonPart(parts[0], "header");
@@ -251,20 +251,20 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(
         "key");
   }
   if (options.leeway < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "JWT leeway must not be negative, got ",
-        absl::FormatDuration(options.leeway)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("JWT leeway must not be negative, got ",
+                     absl::FormatDuration(options.leeway)));
   }
   if (options.key.size() >
       static_cast<size_t>(std::numeric_limits<int>::max())) {
     return absl::InvalidArgumentError("JWT key is too large");
   }
   if (options.algorithm == JwtVerifierOptions::Algorithm::kRs256) {
-    std::unique_ptr<BIO, BioDeleter> bio(
-        BIO_new_mem_buf(options.key.data(), static_cast<int>(options.key.size())));
+    std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(
+        options.key.data(), static_cast<int>(options.key.size())));
     if (bio == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cannot read the RS256 key: ", TakeOpenSslError()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot read the RS256 key: ", TakeOpenSslError()));
     }
     std::unique_ptr<EVP_PKEY, PkeyDeleter> pkey(
         PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
@@ -275,9 +275,9 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(
           TakeOpenSslError()));
     }
     if (!EVP_PKEY_is_a(pkey.get(), "RSA")) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "RS256 key is a ", EVP_PKEY_get0_type_name(pkey.get()),
-          " public key; an RSA public key is required"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("RS256 key is a ", EVP_PKEY_get0_type_name(pkey.get()),
+                       " public key; an RSA public key is required"));
     }
   }
   if (clock == nullptr) clock = Clock::Real();
@@ -312,10 +312,10 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token) const {
 
   const std::string token_str(token);  // libjwt needs NUL termination.
   jwt_t* raw = nullptr;
-  int rc = jwt_decode(
-      &raw, token_str.c_str(),
-      reinterpret_cast<const unsigned char*>(options_.key.data()),
-      static_cast<int>(options_.key.size()));
+  int rc =
+      jwt_decode(&raw, token_str.c_str(),
+                 reinterpret_cast<const unsigned char*>(options_.key.data()),
+                 static_cast<int>(options_.key.size()));
   std::unique_ptr<jwt_t, JwtDeleter> jwt(raw);
   if (rc != 0 || jwt == nullptr) {
     ERR_clear_error();
@@ -325,8 +325,8 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token) const {
   }
   // Belt and braces: what libjwt verified with must be what we expect.
   if (jwt_get_alg(jwt.get()) != LibJwtAlg(options_.algorithm)) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "token is not signed with '", Sv(expected_alg), "'"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("token is not signed with '", Sv(expected_alg), "'"));
   }
 
   // Claims as verified by libjwt (not our own pre-parse).
@@ -351,9 +351,9 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token) const {
         "claim 'exp' is missing; tokens without an expiry are not accepted");
   }
   if (now >= **exp + options_.leeway) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "token expired at ", FormatUtc(**exp), " (now ", FormatUtc(now),
-        "); get a new token"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("token expired at ", FormatUtc(**exp), " (now ",
+                     FormatUtc(now), "); get a new token"));
   }
   absl::StatusOr<std::optional<absl::Time>> nbf =
       NumericDateClaim(claims, "nbf");
@@ -403,9 +403,9 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token) const {
           "claim 'aud' must be a string or an array of strings");
     }
     if (!match) {
-      return absl::UnauthenticatedError(absl::StrCat(
-          "token audience ", DescribeAudience(*aud), " does not include '",
-          options_.audience, "'"));
+      return absl::UnauthenticatedError(
+          absl::StrCat("token audience ", DescribeAudience(*aud),
+                       " does not include '", options_.audience, "'"));
     }
   }
 
@@ -436,9 +436,8 @@ absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
   }
   std::ifstream in(path, std::ios::in | std::ios::binary);
   if (!in.is_open()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot open key file '", path,
-                     "' for reading (check permissions)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot open key file '", path, "' for reading (check permissions)"));
   }
   std::ostringstream contents;
   contents << in.rdbuf();

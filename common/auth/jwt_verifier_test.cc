@@ -71,7 +71,9 @@ const KeyPair& OtherRsaKey() {
   return *kp;
 }
 
-std::string B64(std::string_view s) { return absl::WebSafeBase64Escape(absl::string_view(s.data(), s.size())); }
+std::string B64(std::string_view s) {
+  return absl::WebSafeBase64Escape(absl::string_view(s.data(), s.size()));
+}
 
 class JwtVerifierTest : public ::testing::Test {
  protected:
@@ -102,12 +104,14 @@ class JwtVerifierTest : public ::testing::Test {
                        .issued_at = clock_.Now()};
   }
   std::string Hs256Token(const TokenClaims& claims) {
-    absl::StatusOr<std::string> t = SignToken(Algorithm::kHs256, kSecret, claims);
+    absl::StatusOr<std::string> t =
+        SignToken(Algorithm::kHs256, kSecret, claims);
     EXPECT_TRUE(t.ok()) << t.status();
     return t.value_or("");
   }
   std::string RawHs256(std::string_view json) {
-    absl::StatusOr<std::string> t = SignRawClaims(Algorithm::kHs256, kSecret, json);
+    absl::StatusOr<std::string> t =
+        SignRawClaims(Algorithm::kHs256, kSecret, json);
     EXPECT_TRUE(t.ok()) << t.status();
     return t.value_or("");
   }
@@ -121,7 +125,7 @@ class JwtVerifierTest : public ::testing::Test {
     ASSERT_FALSE(p.ok()) << p->DebugString();
     EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated)
         << p.status();
-    EXPECT_THAT(p.status().message(), HasSubstr(substr));
+    EXPECT_THAT(std::string(p.status().message()), HasSubstr(substr));
   }
 
   FakeClock clock_;
@@ -149,8 +153,8 @@ TEST_F(JwtVerifierTest, ValidRs256Token) {
 }
 
 TEST_F(JwtVerifierTest, OptionalClaimsMayBeAbsent) {
-  absl::StatusOr<Principal> p =
-      Hs256Verifier()->Verify(RawHs256(absl::StrCat("{\"sub\":\"bob\",", Exp(), "}")));
+  absl::StatusOr<Principal> p = Hs256Verifier()->Verify(
+      RawHs256(absl::StrCat("{\"sub\":\"bob\",", Exp(), "}")));
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->subject, "bob");
   EXPECT_EQ(p->team, "");
@@ -204,8 +208,8 @@ TEST_F(JwtVerifierTest, TamperedPayloadIsRejected) {
     std::vector<std::string> parts = absl::StrSplit(*token, '.');
     ASSERT_EQ(parts.size(), 3u);
     // Same claims, but promoted to admin.
-    parts[1] = B64(absl::StrCat(
-        "{\"sub\":\"alice\",\"roles\":[\"admin\"],", Exp(), "}"));
+    parts[1] = B64(
+        absl::StrCat("{\"sub\":\"alice\",\"roles\":[\"admin\"],", Exp(), "}"));
     std::unique_ptr<JwtVerifier> v =
         alg == Algorithm::kHs256 ? Hs256Verifier() : Rs256Verifier();
     ExpectUnauthenticated(v->Verify(absl::StrJoin(parts, ".")),
@@ -226,19 +230,20 @@ TEST_F(JwtVerifierTest, TamperedSignatureIsRejected) {
 
 TEST_F(JwtVerifierTest, ExpiredTokenIsRejectedAfterLeeway) {
   std::unique_ptr<JwtVerifier> v = Hs256Verifier();
-  const std::string token = Hs256Token(Claims());  // ttl 1h
+  const std::string token = Hs256Token(Claims());      // ttl 1h
   clock_.Advance(absl::Hours(1) + absl::Seconds(29));  // within 30 s leeway
   EXPECT_TRUE(v->Verify(token).ok());
   clock_.Advance(absl::Seconds(1));
-  const std::string exp = absl::FormatTime(
-      "%Y-%m-%dT%H:%M:%SZ", clock_.Now() - absl::Seconds(30),
-      absl::UTCTimeZone());
-  ExpectUnauthenticated(v->Verify(token), absl::StrCat("token expired at ", exp));
+  const std::string exp =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_.Now() - absl::Seconds(30),
+                       absl::UTCTimeZone());
+  ExpectUnauthenticated(v->Verify(token),
+                        absl::StrCat("token expired at ", exp));
 }
 
 TEST_F(JwtVerifierTest, ZeroLeewayIsExact) {
-  std::unique_ptr<JwtVerifier> v = MakeVerifier(
-      {.key = kSecret, .leeway = absl::ZeroDuration()});
+  std::unique_ptr<JwtVerifier> v =
+      MakeVerifier({.key = kSecret, .leeway = absl::ZeroDuration()});
   const std::string token = Hs256Token(Claims());
   clock_.Advance(absl::Hours(1) - absl::Seconds(1));
   EXPECT_TRUE(v->Verify(token).ok());
@@ -265,27 +270,32 @@ TEST_F(JwtVerifierTest, NotBeforeInTheFutureIsRejected) {
 }
 
 TEST_F(JwtVerifierTest, AlgNoneIsRejected) {
-  const std::string payload =
-      B64(absl::StrCat("{\"sub\":\"mallory\",\"roles\":[\"admin\"],", Exp(), "}"));
+  const std::string payload = B64(
+      absl::StrCat("{\"sub\":\"mallory\",\"roles\":[\"admin\"],", Exp(), "}"));
   const std::string signed_token = Hs256Token(Claims());
   const std::string real_sig = signed_token.substr(signed_token.rfind('.') + 1);
-  for (std::string header : {R"({"alg":"none"})", R"({"alg":"none","typ":"JWT"})",
-                             R"({"alg":"None","typ":"JWT"})"}) {
+  for (std::string header :
+       {R"({"alg":"none"})", R"({"alg":"none","typ":"JWT"})",
+        R"({"alg":"None","typ":"JWT"})"}) {
     SCOPED_TRACE(header);
     const std::string token = absl::StrCat(B64(header), ".", payload, ".");
-    ExpectUnauthenticated(Hs256Verifier()->Verify(token), "alg 'n");
-    ExpectUnauthenticated(Rs256Verifier()->Verify(token), "alg 'n");
+    ExpectUnauthenticated(Hs256Verifier()->Verify(token),
+                          "is signed with alg '");
+    ExpectUnauthenticated(Rs256Verifier()->Verify(token),
+                          "is signed with alg '");
     // A "none" header with a real signature glued on is still refused.
-    ExpectUnauthenticated(Hs256Verifier()->Verify(token + real_sig), "alg 'n");
+    ExpectUnauthenticated(Hs256Verifier()->Verify(token + real_sig),
+                          "is signed with alg '");
     // Sanity: the token is otherwise well formed.
     EXPECT_TRUE(JwtVerifier::DecodeUnverified(token).ok());
   }
-  ExpectUnauthenticated(
-      Hs256Verifier()->Verify(absl::StrCat(B64("{\"typ\":\"JWT\"}"), ".", payload, ".")),
-      "no 'alg'");
+  ExpectUnauthenticated(Hs256Verifier()->Verify(absl::StrCat(
+                            B64("{\"typ\":\"JWT\"}"), ".", payload, ".")),
+                        "no 'alg'");
 }
 
-TEST_F(JwtVerifierTest, Hs256TokenSignedWithPublicKeyIsRejectedByRs256Verifier) {
+TEST_F(JwtVerifierTest,
+       Hs256TokenSignedWithPublicKeyIsRejectedByRs256Verifier) {
   // Classic alg confusion: HMAC keyed with the (public) RSA PEM.
   absl::StatusOr<std::string> token =
       SignToken(Algorithm::kHs256, RsaKey().public_pem, Claims());
@@ -308,8 +318,8 @@ TEST_F(JwtVerifierTest, SubjectIsRequired) {
   ExpectUnauthenticated(
       Hs256Verifier()->Verify(RawHs256(absl::StrCat("{", Exp(), "}"))),
       "claim 'sub' is missing");
-  ExpectUnauthenticated(Hs256Verifier()->Verify(
-                            RawHs256(absl::StrCat("{\"sub\":\"\",", Exp(), "}"))),
+  ExpectUnauthenticated(Hs256Verifier()->Verify(RawHs256(
+                            absl::StrCat("{\"sub\":\"\",", Exp(), "}"))),
                         "claim 'sub' is empty");
   ExpectUnauthenticated(Hs256Verifier()->Verify(
                             RawHs256(absl::StrCat("{\"sub\":7,", Exp(), "}"))),
@@ -325,10 +335,9 @@ TEST_F(JwtVerifierTest, UnknownRoleIsRejectedByName) {
       Hs256Verifier()->Verify(RawHs256(
           absl::StrCat("{\"sub\":\"a\",\"roles\":\"admin\",", Exp(), "}"))),
       "claim 'roles' must be an array");
-  ExpectUnauthenticated(
-      Hs256Verifier()->Verify(
-          RawHs256(absl::StrCat("{\"sub\":\"a\",\"team\":3,", Exp(), "}"))),
-      "claim 'team' must be a string");
+  ExpectUnauthenticated(Hs256Verifier()->Verify(RawHs256(absl::StrCat(
+                            "{\"sub\":\"a\",\"team\":3,", Exp(), "}"))),
+                        "claim 'team' must be a string");
 }
 
 TEST_F(JwtVerifierTest, IssuerIsCheckedWhenConfigured) {
@@ -338,10 +347,12 @@ TEST_F(JwtVerifierTest, IssuerIsCheckedWhenConfigured) {
   claims.issuer = "baton-auth";
   EXPECT_TRUE(v->Verify(Hs256Token(claims)).ok());
   claims.issuer = "evil";
-  ExpectUnauthenticated(v->Verify(Hs256Token(claims)),
-                        "token issuer 'evil' is not the expected issuer 'baton-auth'");
+  ExpectUnauthenticated(
+      v->Verify(Hs256Token(claims)),
+      "token issuer 'evil' is not the expected issuer 'baton-auth'");
   claims.issuer = "";
-  ExpectUnauthenticated(v->Verify(Hs256Token(claims)), "claim 'iss' is missing");
+  ExpectUnauthenticated(v->Verify(Hs256Token(claims)),
+                        "claim 'iss' is missing");
   // Not configured: any issuer passes.
   claims.issuer = "evil";
   EXPECT_TRUE(Hs256Verifier()->Verify(Hs256Token(claims)).ok());
@@ -357,10 +368,12 @@ TEST_F(JwtVerifierTest, AudienceIsCheckedWhenConfigured) {
   ExpectUnauthenticated(v->Verify(Hs256Token(claims)),
                         "token audience 'other' does not include 'baton'");
   claims.audience = "";
-  ExpectUnauthenticated(v->Verify(Hs256Token(claims)), "claim 'aud' is missing");
-  EXPECT_TRUE(v->Verify(RawHs256(absl::StrCat(
-                           "{\"sub\":\"a\",\"aud\":[\"x\",\"baton\"],", Exp(), "}")))
-                  .ok());
+  ExpectUnauthenticated(v->Verify(Hs256Token(claims)),
+                        "claim 'aud' is missing");
+  EXPECT_TRUE(
+      v->Verify(RawHs256(absl::StrCat(
+                    "{\"sub\":\"a\",\"aud\":[\"x\",\"baton\"],", Exp(), "}")))
+          .ok());
   ExpectUnauthenticated(
       v->Verify(RawHs256(
           absl::StrCat("{\"sub\":\"a\",\"aud\":[\"x\",\"y\"],", Exp(), "}"))),
@@ -376,7 +389,8 @@ TEST_F(JwtVerifierTest, MalformedTokensAreUnauthenticated) {
   ExpectUnauthenticated(v->Verify(good + ".x"), "expected 3");
   ExpectUnauthenticated(v->Verify("Bearer " + good), "base64url");
   ExpectUnauthenticated(v->Verify(std::string("ab\0c.d.e", 8)), "base64url");
-  ExpectUnauthenticated(v->Verify("e30.bm90IGpzb24.sig"), "payload is not a JSON");
+  ExpectUnauthenticated(v->Verify("e30.bm90IGpzb24.sig"),
+                        "payload is not a JSON");
   ExpectUnauthenticated(v->Verify(".e30.sig"), "header is not base64url");
   ExpectUnauthenticated(v->Verify(std::string(20000, 'a')), "at most");
 }
@@ -421,9 +435,9 @@ TEST_F(JwtVerifierTest, DecodeUnverifiedIgnoresSignatureAndExpiry) {
   EXPECT_EQ(p->subject, "alice");
   EXPECT_EQ(p->team, "front-desk");
   EXPECT_THAT(p->roles, ElementsAre(Role::kMember, Role::kHead));
-  ExpectUnauthenticated(JwtVerifier::DecodeUnverified(
-                            RawHs256("{\"team\":\"t\"}")),
-                        "claim 'sub' is missing");
+  ExpectUnauthenticated(
+      JwtVerifier::DecodeUnverified(RawHs256("{\"team\":\"t\"}")),
+      "claim 'sub' is missing");
   ExpectUnauthenticated(JwtVerifier::DecodeUnverified("garbage"), "malformed");
 }
 
@@ -466,10 +480,9 @@ TEST(SignTokenTest, RejectsBadInput) {
   bad_utf8.team = "\xff\xfe";
   EXPECT_EQ(SignToken(Algorithm::kHs256, kSecret, bad_utf8).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(SignToken(Algorithm::kRs256, RsaKey().public_pem, claims)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      SignToken(Algorithm::kRs256, RsaKey().public_pem, claims).status().code(),
+      absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(SignToken(Algorithm::kRs256, "junk", claims).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(SignRawClaims(Algorithm::kHs256, kSecret, "[1]").status().code(),
@@ -480,8 +493,9 @@ class ReadKeyFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("baton_auth_test_", getpid(), "_",
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           absl::StrCat(
+               "baton_auth_test_", getpid(), "_",
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override {
@@ -520,7 +534,8 @@ TEST_F(ReadKeyFileTest, ErrorsNameThePath) {
 }
 
 TEST_F(ReadKeyFileTest, PemFromFileWorksForVerifier) {
-  absl::StatusOr<std::string> key = ReadKeyFile(Write("pub.pem", RsaKey().public_pem));
+  absl::StatusOr<std::string> key =
+      ReadKeyFile(Write("pub.pem", RsaKey().public_pem));
   ASSERT_TRUE(key.ok()) << key.status();
   EXPECT_TRUE(JwtVerifier::Create({.algorithm = Algorithm::kRs256, .key = *key},
                                   nullptr)

@@ -37,15 +37,14 @@ bool Principal::HasRole(Role role) const {
 }
 
 std::string Principal::DebugString() const {
-  return absl::StrCat(
-      "Principal{subject=\"", subject, "\", team=\"", team,
-      "\", department=\"", department, "\", roles=[",
-      absl::StrJoin(roles, ", ",
-                    [](std::string* out, Role r) {
-                      const std::string_view n = RoleName(r);
-                      out->append(n.data(), n.size());
-                    }),
-      "]}");
+  return absl::StrCat("Principal{subject=\"", subject, "\", team=\"", team,
+                      "\", department=\"", department, "\", roles=[",
+                      absl::StrJoin(roles, ", ",
+                                    [](std::string* out, Role r) {
+                                      const std::string_view n = RoleName(r);
+                                      out->append(n.data(), n.size());
+                                    }),
+                      "]}");
 }
 
 }  // namespace baton::auth

@@ -1,8 +1,8 @@
 #include "common/auth/principal.h"
 
-#include "absl/status/status.h"
 #include <string>
 
+#include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -1,0 +1,148 @@
+#include "cmd/server_main/server_main.h"
+
+#include <iostream>
+#include <optional>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "common/auth/authenticator.h"
+#include "common/auth/jwt_verifier.h"
+#include "common/log/log.h"
+#include "common/server/server_host.h"
+#include "common/storage/commit_queue.h"
+#include "common/storage/store.h"
+#include "services/handoff/handoff_service.h"
+#include "services/handoff/keys.h"
+#include "services/handoff/overdue_timer.h"
+
+ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (port 0 picks a free port)");
+ABSL_FLAG(std::string, data_dir, "", "RocksDB directory; created when missing");
+ABSL_FLAG(std::string, jwt_key_file, "",
+          "file with the HS256 secret or the RS256 public key (PEM) that verifies bearer tokens");
+ABSL_FLAG(std::string, jwt_algorithm, "HS256", "HS256 or RS256");
+ABSL_FLAG(std::string, jwt_issuer, "", "when set, tokens must carry this `iss`");
+ABSL_FLAG(std::string, jwt_audience, "", "when set, tokens must carry this `aud`");
+ABSL_FLAG(bool, insecure_dev_mode, false,
+          "serve without verifying tokens; refused unless --listen is a loopback address");
+ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate chain; turns TLS on");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "", "PEM CA; when set, clients need a certificate (mTLS)");
+ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long running calls get to finish");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
+ABSL_FLAG(std::string, port_file, "",
+          "when set, the bound port is written to this file once serving (for scripts and tests)");
+
+namespace baton::cmd {
+namespace {
+
+int Fail(absl::string_view what, const absl::Status& status) {
+  log::Error(what, {{"error", status.ToString()}});
+  std::cerr << "baton: " << what << ": " << status << "\n";
+  return 1;
+}
+
+absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator() {
+  const std::string key_file = absl::GetFlag(FLAGS_jwt_key_file);
+  if (absl::GetFlag(FLAGS_insecure_dev_mode)) {
+    if (!key_file.empty()) {
+      return absl::InvalidArgumentError("give either --insecure_dev_mode or --jwt_key_file, not both");
+    }
+    return std::make_unique<auth::Authenticator>(nullptr);
+  }
+  if (key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "no --jwt_key_file: give the key that verifies bearer tokens, or --insecure_dev_mode on "
+        "a loopback address for local development");
+  }
+  auth::JwtVerifierOptions options;
+  const std::string algorithm = absl::GetFlag(FLAGS_jwt_algorithm);
+  if (algorithm == "HS256") {
+    options.algorithm = auth::JwtVerifierOptions::Algorithm::kHs256;
+  } else if (algorithm == "RS256") {
+    options.algorithm = auth::JwtVerifierOptions::Algorithm::kRs256;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat("--jwt_algorithm: ", algorithm,
+                                                   " is not HS256 or RS256"));
+  }
+  auto key = auth::ReadKeyFile(key_file);
+  if (!key.ok()) return key.status();
+  options.key = *std::move(key);
+  options.issuer = absl::GetFlag(FLAGS_jwt_issuer);
+  options.audience = absl::GetFlag(FLAGS_jwt_audience);
+  auto verifier = auth::JwtVerifier::Create(std::move(options), Clock::Real());
+  if (!verifier.ok()) return verifier.status();
+  return std::make_unique<auth::Authenticator>(*std::move(verifier));
+}
+
+}  // namespace
+
+int RunServerMain(int argc, char** argv, const MainDefaults& defaults, const StartupHook& hook) {
+  server::BlockTerminationSignals();
+  absl::SetProgramUsageMessage(defaults.usage);
+  absl::ParseCommandLine(argc, argv);
+  log::Level level;
+  if (!log::ParseLevel(absl::GetFlag(FLAGS_log_level), &level)) {
+    return Fail("bad flag", absl::InvalidArgumentError("--log_level must be debug, info, warn or error"));
+  }
+  log::SetLevel(level);
+  log::CaptureProtobufLogs();
+
+  std::string listen = absl::GetFlag(FLAGS_listen);
+  if (listen.empty()) listen = defaults.listen;
+  std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (data_dir.empty()) data_dir = defaults.data_dir;
+
+  auto authenticator = MakeAuthenticator();
+  if (!authenticator.ok()) return Fail("cannot set up authentication", authenticator.status());
+  server::CallIdentity identity(*std::move(authenticator));
+
+  storage::StoreOptions store_options;
+  store_options.path = data_dir;
+  store_options.column_families = handoff::keys::ColumnFamilies();
+  auto store = storage::Store::Open(store_options);
+  if (!store.ok()) return Fail("cannot open the data directory", store.status());
+  log::Info("store open", {{"data_dir", data_dir}});
+
+  // Destruction runs in reverse: host (drained) → timer → service → queue
+  // (runs what is queued) → store (closed last).
+  auto queue = std::make_unique<storage::CommitQueue>(store->get(), Clock::Real());
+  auto handoff_store = handoff::HandoffStore::Open(store->get(), queue.get(), Clock::Real());
+  if (!handoff_store.ok()) return Fail("cannot open the handoff service", handoff_store.status());
+  if (hook) {
+    if (absl::Status s = hook(**handoff_store); !s.ok()) return Fail("start-up hook failed", s);
+  }
+  handoff::HandoffServiceImpl handoff_service(handoff_store->get(), &identity);
+  handoff::OverdueTimer overdue_timer(handoff_store->get(), Clock::Real());
+
+  server::ServerHostOptions host_options;
+  host_options.address = listen;
+  host_options.tls = {absl::GetFlag(FLAGS_tls_cert_file), absl::GetFlag(FLAGS_tls_key_file),
+                      absl::GetFlag(FLAGS_tls_client_ca_file)};
+  host_options.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
+  server::ServerHost host(host_options, &identity);
+  host.AddService(&handoff_service, handoff::HandoffServiceImpl::kServiceName);
+  events::EventLog* handoff_log = (*handoff_store)->event_log();
+  host.OnShutdown([handoff_log] { handoff_log->Close(); });
+  if (absl::Status s = host.Start(); !s.ok()) return Fail("cannot start serving", s);
+
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
+    FILE* f = std::fopen((port_file + ".tmp").c_str(), "w");
+    if (f == nullptr || std::fprintf(f, "%d\n", host.port()) < 0 || std::fclose(f) != 0 ||
+        std::rename((port_file + ".tmp").c_str(), port_file.c_str()) != 0) {
+      return Fail("cannot write --port_file", absl::InternalError(port_file));
+    }
+  }
+
+  const int signal = server::WaitForTerminationSignal();
+  log::Info("shutting down", {{"signal", signal}});
+  host.Shutdown();
+  overdue_timer.Stop();
+  queue->Stop();
+  queue.reset();
+  log::Info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace baton::cmd

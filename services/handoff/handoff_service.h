@@ -1,0 +1,88 @@
+#ifndef BATON_SERVICES_HANDOFF_HANDOFF_SERVICE_H_
+#define BATON_SERVICES_HANDOFF_HANDOFF_SERVICE_H_
+
+// The gRPC adapter of baton.handoff.v1.HandoffService: authenticates the
+// caller, calls HandoffStore, maps the status. Unary methods are raw
+// callback methods so that requests are parsed by server::ServeRawUnary
+// (invalid UTF-8 → INVALID_ARGUMENT naming the field); the two streams are
+// typed callback methods.
+
+#include "baton/handoff/v1/handoff_service.grpc.pb.h"
+#include "common/server/identity.h"
+#include "services/handoff/handoff_store.h"
+
+namespace baton::handoff {
+
+namespace internal {
+using S = v1::HandoffService;
+// Every unary method raw, the streams typed.
+using RawHandoffService = S::WithRawCallbackMethod_CreateDepartment<
+    S::WithRawCallbackMethod_GetDepartment<S::WithRawCallbackMethod_ListDepartments<
+        S::WithRawCallbackMethod_CreateTeam<S::WithRawCallbackMethod_GetTeam<
+            S::WithRawCallbackMethod_ListTeams<S::WithRawCallbackMethod_CreateChain<
+                S::WithRawCallbackMethod_GetChain<S::WithRawCallbackMethod_ListChains<
+                    S::WithRawCallbackMethod_CreateWorkItem<S::WithRawCallbackMethod_GetWorkItem<
+                        S::WithRawCallbackMethod_ListWorkItems<S::WithRawCallbackMethod_CompleteWorkItem<
+                            S::WithRawCallbackMethod_DropWorkItem<S::WithRawCallbackMethod_OfferHandoff<
+                                S::WithRawCallbackMethod_AcceptHandoff<S::WithRawCallbackMethod_ReturnHandoff<
+                                    S::WithRawCallbackMethod_GetHandoff<S::WithRawCallbackMethod_ListHandoffs<
+                                        S::WithCallbackMethod_WatchInbox<S::WithCallbackMethod_StreamEvents<
+                                            S::Service>>>>>>>>>>>>>>>>>>>>>;
+}  // namespace internal
+
+class HandoffServiceImpl final : public internal::RawHandoffService {
+ public:
+  // The full service name, for health checks.
+  static constexpr char kServiceName[] = "baton.handoff.v1.HandoffService";
+
+  // `store` and `identity` must outlive the service.
+  HandoffServiceImpl(HandoffStore* store, server::CallIdentity* identity)
+      : store_(store), identity_(identity) {}
+
+  using Reactor = grpc::ServerUnaryReactor;
+  using Ctx = grpc::CallbackServerContext;
+  using Buf = grpc::ByteBuffer;
+
+  Reactor* CreateDepartment(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* GetDepartment(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* ListDepartments(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* CreateTeam(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* GetTeam(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* ListTeams(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* CreateChain(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* GetChain(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* ListChains(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* CreateWorkItem(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* GetWorkItem(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* ListWorkItems(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* CompleteWorkItem(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* DropWorkItem(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* OfferHandoff(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* AcceptHandoff(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* ReturnHandoff(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* GetHandoff(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* ListHandoffs(Ctx* ctx, const Buf* in, Buf* out) override;
+
+  grpc::ServerWriteReactor<v1::WatchInboxResponse>* WatchInbox(
+      Ctx* ctx, const v1::WatchInboxRequest* request) override;
+  grpc::ServerWriteReactor<v1::StreamEventsResponse>* StreamEvents(
+      Ctx* ctx, const v1::StreamEventsRequest* request) override;
+
+ private:
+  // The authenticated caller, the team it acts for and its deadline.
+  absl::StatusOr<Caller> CallerOf(Ctx* ctx) const;
+
+  template <typename Request, typename Response>
+  Reactor* Mutate(Ctx* ctx, const Buf* in, Buf* out,
+                  void (HandoffStore::*method)(const Caller&, const Request&, Response*, Done));
+  template <typename Request, typename Response>
+  Reactor* Read(Ctx* ctx, const Buf* in, Buf* out,
+                absl::Status (HandoffStore::*method)(const Request&, Response*) const);
+
+  HandoffStore* const store_;
+  server::CallIdentity* const identity_;
+};
+
+}  // namespace baton::handoff
+
+#endif  // BATON_SERVICES_HANDOFF_HANDOFF_SERVICE_H_

@@ -1,0 +1,12 @@
+// baton-handoff: the handoff service on its own, with its own RocksDB.
+#include "cmd/server_main/server_main.h"
+
+int main(int argc, char** argv) {
+  return baton::cmd::RunServerMain(
+      argc, argv,
+      {.usage = "baton-handoff: departments, teams, chains, work items and handoffs over gRPC "
+                "(baton.handoff.v1.HandoffService).\nUsage: baton-handoff --jwt_key_file=KEY "
+                "[--listen=0.0.0.0:7401] [--data_dir=DIR]",
+       .listen = "127.0.0.1:7401",
+       .data_dir = "./data/handoff"});
+}
