@@ -3,7 +3,10 @@
 # Warnings as errors on Baton's own targets only (never on generated code or
 # third-party headers, which are included as SYSTEM by their imported targets).
 function(baton_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-unused-parameter)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-unused-parameter
+    # Designated initializers that leave fields at their defaults are the
+    # intended way to fill option structs.
+    -Wno-missing-field-initializers)
 endfunction()
 
 # baton_library(NAME SOURCES ... DEPS ...): one static library per area.

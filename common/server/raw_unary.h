@@ -45,10 +45,14 @@ grpc::ServerUnaryReactor* ServeRawUnary(grpc::CallbackServerContext* context,
     reactor->Finish(ToGrpcStatus(parsed));
     return reactor;
   }
+  // The request and response live until the call finishes: handlers that
+  // finish later (after a durable commit) keep pointing at them.
   auto response = std::make_unique<Response>();
+  const Request& request_ref = *request;
   Response* response_ptr = response.get();
-  handler(*request, response_ptr,
-          Finish([reactor, out, response = std::move(response)](absl::Status status) {
+  handler(request_ref, response_ptr,
+          Finish([reactor, out, request = std::move(request),
+                  response = std::move(response)](absl::Status status) {
             if (status.ok()) {
               grpc::Slice slice(response->SerializeAsString());
               *out = grpc::ByteBuffer(&slice, 1);
