@@ -28,13 +28,13 @@ std::string Fingerprint(const google::protobuf::Message& request) {
 
 }  // namespace
 
-absl::Status RequestLedger::Run(Transaction& tx, absl::string_view method,
+absl::Status RequestLedger::Run(Transaction& tx, absl::string_view caller, absl::string_view method,
                                 absl::string_view request_id,
                                 const google::protobuf::Message& request,
                                 google::protobuf::Message* response,
                                 absl::FunctionRef<absl::Status()> body) const {
   if (request_id.empty()) return body();
-  const std::string key = KeyWriter().Str(method).Str(request_id).Take();
+  const std::string key = KeyWriter().Str(caller).Str(method).Str(request_id).Take();
   const std::string fingerprint = Fingerprint(request);
   ASSIGN_OR_RETURN(std::optional<std::string> seen, tx.Get(cf_, key));
   if (seen.has_value()) {

@@ -27,25 +27,34 @@ absl::Status WrongState(const std::string& name, std::string message) {
 
 std::string StateName(v1::HandoffState state) {
   switch (state) {
-    case v1::HANDOFF_STATE_OFFERED: return "offered";
-    case v1::HANDOFF_STATE_ACCEPTED: return "accepted";
-    case v1::HANDOFF_STATE_RETURNED: return "returned";
-    default: return "in an unknown state";
+    case v1::HANDOFF_STATE_OFFERED:
+      return "offered";
+    case v1::HANDOFF_STATE_ACCEPTED:
+      return "accepted";
+    case v1::HANDOFF_STATE_RETURNED:
+      return "returned";
+    default:
+      return "in an unknown state";
   }
 }
 
 std::string StateName(v1::WorkItemState state) {
   switch (state) {
-    case v1::WORK_ITEM_STATE_ACTIVE: return "active";
-    case v1::WORK_ITEM_STATE_COMPLETED: return "completed";
-    case v1::WORK_ITEM_STATE_DROPPED: return "dropped";
-    default: return "in an unknown state";
+    case v1::WORK_ITEM_STATE_ACTIVE:
+      return "active";
+    case v1::WORK_ITEM_STATE_COMPLETED:
+      return "completed";
+    case v1::WORK_ITEM_STATE_DROPPED:
+      return "dropped";
+    default:
+      return "in an unknown state";
   }
 }
 
 // Fields of `required` that `fields` lacks or holds empty.
-std::vector<std::string> MissingFields(const google::protobuf::RepeatedPtrField<std::string>& required,
-                                       const google::protobuf::Map<std::string, std::string>& fields) {
+std::vector<std::string> MissingFields(
+    const google::protobuf::RepeatedPtrField<std::string>& required,
+    const google::protobuf::Map<std::string, std::string>& fields) {
   std::vector<std::string> missing;
   for (const std::string& name : required) {
     auto it = fields.find(name);
@@ -57,8 +66,8 @@ std::vector<std::string> MissingFields(const google::protobuf::RepeatedPtrField<
 absl::Status MissingFieldsError(const std::vector<std::string>& missing, const v1::Stage& stage) {
   std::vector<Violation> violations;
   for (const std::string& field : missing) {
-    violations.push_back({"MISSING_FIELD", field,
-                          absl::StrCat("required by stage \"", stage.display_name(), "\"")});
+    violations.push_back(
+        {"MISSING_FIELD", field, absl::StrCat("required by stage \"", stage.display_name(), "\"")});
   }
   return FailedPrecondition(
       "MISSING_REQUIRED_FIELDS",
@@ -77,8 +86,8 @@ common::v1::Actor ActorOf(const Caller& caller) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HandoffStore>> HandoffStore::Open(storage::Store* store,
-                                                                  storage::CommitQueue* queue,
-                                                                  const Clock* clock) {
+                                                                 storage::CommitQueue* queue,
+                                                                 const Clock* clock) {
   ASSIGN_OR_RETURN(std::unique_ptr<events::EventLog> log,
                    events::EventLog::Open(store, keys::kEventsCf));
   return std::unique_ptr<HandoffStore>(new HandoffStore(store, queue, clock, std::move(log)));
@@ -101,16 +110,20 @@ void HandoffStore::Submit(const char* method, const Caller& caller,
                           const google::protobuf::Message& request,
                           google::protobuf::Message* response, Done done,
                           absl::AnyInvocable<absl::Status(storage::Transaction&)> body) {
-  const std::string request_id =
-      request.GetReflection()->GetString(request, request.GetDescriptor()->FindFieldByName("request_id"));
+  const std::string request_id = request.GetReflection()->GetString(
+      request, request.GetDescriptor()->FindFieldByName("request_id"));
+  // Request ids are scoped by who calls and for which team (see RequestLedger).
+  std::string scope = absl::StrCat(caller.principal.subject.size(), ":", caller.principal.subject,
+                                   "/", caller.team);
   queue_->Submit(
-      [this, method, deadline = caller.deadline, request_id, &request, response,
-       body = std::move(body)](storage::Transaction& tx) mutable -> absl::Status {
+      [this, method, deadline = caller.deadline, scope = std::move(scope), request_id, &request,
+       response, body = std::move(body)](storage::Transaction& tx) mutable -> absl::Status {
         if (tx.now() > deadline) {
           return absl::DeadlineExceededError(
               "the call's deadline passed before its turn to commit; nothing was changed");
         }
-        return ledger_.Run(tx, method, request_id, request, response, [&] { return body(tx); });
+        return ledger_.Run(tx, scope, method, request_id, request, response,
+                           [&] { return body(tx); });
       },
       std::move(done));
 }
@@ -150,7 +163,8 @@ absl::Status HandoffStore::LoadHandoff(storage::Transaction& tx, absl::string_vi
 
 // --- Org ---------------------------------------------------------------
 
-void HandoffStore::CreateDepartment(const Caller& caller, const v1::CreateDepartmentRequest& request,
+void HandoffStore::CreateDepartment(const Caller& caller,
+                                    const v1::CreateDepartmentRequest& request,
                                     v1::CreateDepartmentResponse* response, Done done) {
   if (absl::Status s = Validate(request); !s.ok()) return done(s);
   if (absl::Status s = RequireAdmin(caller, "CreateDepartment"); !s.ok()) return done(s);
@@ -164,7 +178,8 @@ void HandoffStore::CreateDepartment(const Caller& caller, const v1::CreateDepart
            department.set_name(Name(kDepartments, id));
            *department.mutable_create_time() = ToProto(tx.now());
            tx.PutProto(org_, key, department);
-           AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_department_created() = department; });
+           AppendEvent(tx, caller,
+                       [&](v1::Event& e) { *e.mutable_department_created() = department; });
            *response->mutable_department() = std::move(department);
            return absl::OkStatus();
          });
@@ -179,7 +194,8 @@ void HandoffStore::CreateTeam(const Caller& caller, const v1::CreateTeamRequest&
          [this, caller, id, &request, response](storage::Transaction& tx) -> absl::Status {
            const std::string department_id =
                *ParseName("team.department", request.team().department(), kDepartments);
-           ASSIGN_OR_RETURN(auto department, tx.Get(org_, keys::Org(keys::kDepartment, department_id)));
+           ASSIGN_OR_RETURN(auto department,
+                            tx.Get(org_, keys::Org(keys::kDepartment, department_id)));
            if (!department.has_value()) return NotFound(request.team().department());
            const std::string key = keys::Org(keys::kTeam, id);
            ASSIGN_OR_RETURN(auto existing, tx.Get(org_, key));
@@ -203,7 +219,8 @@ void HandoffStore::CreateChain(const Caller& caller, const v1::CreateChainReques
          [this, caller, id, &request, response](storage::Transaction& tx) -> absl::Status {
            for (const v1::Stage& stage : request.chain().stages()) {
              v1::Team team;
-             RETURN_IF_ERROR(LoadTeam(tx, *ParseName("owner_team", stage.owner_team(), kTeams), &team));
+             RETURN_IF_ERROR(
+                 LoadTeam(tx, *ParseName("owner_team", stage.owner_team(), kTeams), &team));
            }
            const std::string key = keys::Org(keys::kChain, id);
            ASSIGN_OR_RETURN(auto existing, tx.Get(org_, key));
@@ -224,100 +241,107 @@ void HandoffStore::CreateWorkItem(const Caller& caller, const v1::CreateWorkItem
                                   v1::CreateWorkItemResponse* response, Done done) {
   if (absl::Status s = Validate(request); !s.ok()) return done(s);
   const std::string id = ids_.Next();
-  Submit("CreateWorkItem", caller, request, response, std::move(done),
-         [this, caller, id, &request, response](storage::Transaction& tx) -> absl::Status {
-           const std::string chain_id = *ParseName("chain", request.chain(), kChains);
-           v1::Chain chain;
-           RETURN_IF_ERROR(LoadChain(tx, chain_id, &chain));
-           const v1::Stage& first = chain.stages(0);
-           const std::string team_id = *ParseName("owner_team", first.owner_team(), kTeams);
-           RETURN_IF_ERROR(RequireTeam(caller, team_id, "CreateWorkItem", "the first stage's team"));
-           const std::string ref_key = keys::ExternalReference(chain_id, request.external_reference());
-           ASSIGN_OR_RETURN(auto existing, tx.Get(index_, ref_key));
-           if (existing.has_value()) {
-             const std::string existing_name = Name(kWorkItems, *existing);
-             return ErrorWithInfo(
-                 absl::StatusCode::kAlreadyExists, "EXTERNAL_REFERENCE_EXISTS",
-                 absl::StrCat(request.chain(), " already has a work item with external_reference \"",
-                              request.external_reference(), "\": ", existing_name),
-                 {{"existing", existing_name}});
-           }
-           if (auto missing = MissingFields(first.required_fields(), request.fields()); !missing.empty()) {
-             return MissingFieldsError(missing, first);
-           }
-           v1::WorkItem item;
-           item.set_name(Name(kWorkItems, id));
-           item.set_chain(request.chain());
-           item.set_external_reference(request.external_reference());
-           *item.mutable_fields() = request.fields();
-           item.set_stage_index(0);
-           item.set_holder_team(first.owner_team());
-           item.set_state(v1::WORK_ITEM_STATE_ACTIVE);
-           *item.mutable_create_time() = ToProto(tx.now());
-           *item.mutable_update_time() = ToProto(tx.now());
-           tx.PutProto(items_, keys::Item(id), item);
-           tx.Put(index_, ref_key, id);
-           AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_work_item_created() = item; });
-           *response->mutable_work_item() = std::move(item);
-           return absl::OkStatus();
-         });
+  Submit(
+      "CreateWorkItem", caller, request, response, std::move(done),
+      [this, caller, id, &request, response](storage::Transaction& tx) -> absl::Status {
+        const std::string chain_id = *ParseName("chain", request.chain(), kChains);
+        v1::Chain chain;
+        RETURN_IF_ERROR(LoadChain(tx, chain_id, &chain));
+        const v1::Stage& first = chain.stages(0);
+        const std::string team_id = *ParseName("owner_team", first.owner_team(), kTeams);
+        RETURN_IF_ERROR(RequireTeam(caller, team_id, "CreateWorkItem", "the first stage's team"));
+        const std::string ref_key = keys::ExternalReference(chain_id, request.external_reference());
+        ASSIGN_OR_RETURN(auto existing, tx.Get(index_, ref_key));
+        if (existing.has_value()) {
+          const std::string existing_name = Name(kWorkItems, *existing);
+          return ErrorWithInfo(
+              absl::StatusCode::kAlreadyExists, "EXTERNAL_REFERENCE_EXISTS",
+              absl::StrCat(request.chain(), " already has a work item with external_reference \"",
+                           request.external_reference(), "\": ", existing_name),
+              {{"existing", existing_name}});
+        }
+        if (auto missing = MissingFields(first.required_fields(), request.fields());
+            !missing.empty()) {
+          return MissingFieldsError(missing, first);
+        }
+        v1::WorkItem item;
+        item.set_name(Name(kWorkItems, id));
+        item.set_chain(request.chain());
+        item.set_external_reference(request.external_reference());
+        *item.mutable_fields() = request.fields();
+        item.set_stage_index(0);
+        item.set_holder_team(first.owner_team());
+        item.set_state(v1::WORK_ITEM_STATE_ACTIVE);
+        *item.mutable_create_time() = ToProto(tx.now());
+        *item.mutable_update_time() = ToProto(tx.now());
+        tx.PutProto(items_, keys::Item(id), item);
+        tx.Put(index_, ref_key, id);
+        AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_work_item_created() = item; });
+        *response->mutable_work_item() = std::move(item);
+        return absl::OkStatus();
+      });
 }
 
-void HandoffStore::CompleteWorkItem(const Caller& caller, const v1::CompleteWorkItemRequest& request,
+void HandoffStore::CompleteWorkItem(const Caller& caller,
+                                    const v1::CompleteWorkItemRequest& request,
                                     v1::CompleteWorkItemResponse* response, Done done) {
   if (absl::Status s = Validate(request); !s.ok()) return done(s);
-  Submit("CompleteWorkItem", caller, request, response, std::move(done),
-         [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
-           const std::string id = *ParseName("name", request.name(), kWorkItems);
-           v1::WorkItem item;
-           RETURN_IF_ERROR(LoadItem(tx, id, &item));
-           RETURN_IF_ERROR(RequireTeam(caller, *ParseName("holder_team", item.holder_team(), kTeams),
-                                       "CompleteWorkItem", "the holding"));
-           if (item.state() != v1::WORK_ITEM_STATE_ACTIVE) {
-             return WrongState(item.name(), absl::StrCat("is ", StateName(item.state()), ", not active"));
-           }
-           v1::Chain chain;
-           RETURN_IF_ERROR(LoadChain(tx, *ParseName("chain", item.chain(), kChains), &chain));
-           if (item.stage_index() != chain.stages_size() - 1) {
-             return WrongState(item.name(),
-                               absl::StrCat("is at stage ", item.stage_index() + 1, " of ",
-                                            chain.stages_size(), "; only the last stage completes it"));
-           }
-           item.set_state(v1::WORK_ITEM_STATE_COMPLETED);
-           *item.mutable_update_time() = ToProto(tx.now());
-           tx.PutProto(items_, keys::Item(id), item);
-           AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_work_item_completed() = item; });
-           *response->mutable_work_item() = std::move(item);
-           return absl::OkStatus();
-         });
+  Submit(
+      "CompleteWorkItem", caller, request, response, std::move(done),
+      [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
+        const std::string id = *ParseName("name", request.name(), kWorkItems);
+        v1::WorkItem item;
+        RETURN_IF_ERROR(LoadItem(tx, id, &item));
+        RETURN_IF_ERROR(RequireTeam(caller, *ParseName("holder_team", item.holder_team(), kTeams),
+                                    "CompleteWorkItem", "the holding"));
+        if (item.state() != v1::WORK_ITEM_STATE_ACTIVE) {
+          return WrongState(item.name(),
+                            absl::StrCat("is ", StateName(item.state()), ", not active"));
+        }
+        v1::Chain chain;
+        RETURN_IF_ERROR(LoadChain(tx, *ParseName("chain", item.chain(), kChains), &chain));
+        if (item.stage_index() != chain.stages_size() - 1) {
+          return WrongState(
+              item.name(), absl::StrCat("is at stage ", item.stage_index() + 1, " of ",
+                                        chain.stages_size(), "; only the last stage completes it"));
+        }
+        item.set_state(v1::WORK_ITEM_STATE_COMPLETED);
+        *item.mutable_update_time() = ToProto(tx.now());
+        tx.PutProto(items_, keys::Item(id), item);
+        AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_work_item_completed() = item; });
+        *response->mutable_work_item() = std::move(item);
+        return absl::OkStatus();
+      });
 }
 
 void HandoffStore::DropWorkItem(const Caller& caller, const v1::DropWorkItemRequest& request,
                                 v1::DropWorkItemResponse* response, Done done) {
   if (absl::Status s = Validate(request); !s.ok()) return done(s);
-  Submit("DropWorkItem", caller, request, response, std::move(done),
-         [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
-           const std::string id = *ParseName("name", request.name(), kWorkItems);
-           v1::WorkItem item;
-           RETURN_IF_ERROR(LoadItem(tx, id, &item));
-           RETURN_IF_ERROR(RequireTeam(caller, *ParseName("holder_team", item.holder_team(), kTeams),
-                                       "DropWorkItem", "the holding"));
-           if (item.state() != v1::WORK_ITEM_STATE_ACTIVE) {
-             return WrongState(item.name(), absl::StrCat("is ", StateName(item.state()), ", not active"));
-           }
-           if (!item.open_handoff().empty()) {
-             return WrongState(item.name(), absl::StrCat("is offered in ", item.open_handoff(),
-                                                         "; wait for the customer's decision"));
-           }
-           item.set_state(v1::WORK_ITEM_STATE_DROPPED);
-           item.set_drop_reason(request.reason());
-           item.set_drop_note(request.note());
-           *item.mutable_update_time() = ToProto(tx.now());
-           tx.PutProto(items_, keys::Item(id), item);
-           AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_work_item_dropped() = item; });
-           *response->mutable_work_item() = std::move(item);
-           return absl::OkStatus();
-         });
+  Submit(
+      "DropWorkItem", caller, request, response, std::move(done),
+      [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
+        const std::string id = *ParseName("name", request.name(), kWorkItems);
+        v1::WorkItem item;
+        RETURN_IF_ERROR(LoadItem(tx, id, &item));
+        RETURN_IF_ERROR(RequireTeam(caller, *ParseName("holder_team", item.holder_team(), kTeams),
+                                    "DropWorkItem", "the holding"));
+        if (item.state() != v1::WORK_ITEM_STATE_ACTIVE) {
+          return WrongState(item.name(),
+                            absl::StrCat("is ", StateName(item.state()), ", not active"));
+        }
+        if (!item.open_handoff().empty()) {
+          return WrongState(item.name(), absl::StrCat("is offered in ", item.open_handoff(),
+                                                      "; wait for the customer's decision"));
+        }
+        item.set_state(v1::WORK_ITEM_STATE_DROPPED);
+        item.set_drop_reason(request.reason());
+        item.set_drop_note(request.note());
+        *item.mutable_update_time() = ToProto(tx.now());
+        tx.PutProto(items_, keys::Item(id), item);
+        AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_work_item_dropped() = item; });
+        *response->mutable_work_item() = std::move(item);
+        return absl::OkStatus();
+      });
 }
 
 // --- Handoffs --------------------------------------------------------------
@@ -326,73 +350,77 @@ void HandoffStore::OfferHandoff(const Caller& caller, const v1::OfferHandoffRequ
                                 v1::OfferHandoffResponse* response, Done done) {
   if (absl::Status s = Validate(request); !s.ok()) return done(s);
   const std::string handoff_id = ids_.Next();
-  Submit("OfferHandoff", caller, request, response, std::move(done),
-         [this, caller, handoff_id, &request, response](storage::Transaction& tx) -> absl::Status {
-           const std::string item_id = *ParseName("work_item", request.work_item(), kWorkItems);
-           v1::WorkItem item;
-           RETURN_IF_ERROR(LoadItem(tx, item_id, &item));
-           const std::string supplier = *ParseName("holder_team", item.holder_team(), kTeams);
-           RETURN_IF_ERROR(RequireTeam(caller, supplier, "OfferHandoff", "the holding (supplier)"));
-           if (item.state() != v1::WORK_ITEM_STATE_ACTIVE) {
-             return WrongState(item.name(), absl::StrCat("is ", StateName(item.state()), ", not active"));
-           }
-           if (!item.open_handoff().empty()) {
-             return WrongState(item.name(), absl::StrCat("is already offered in ", item.open_handoff()));
-           }
-           v1::Chain chain;
-           RETURN_IF_ERROR(LoadChain(tx, *ParseName("chain", item.chain(), kChains), &chain));
-           const int to = item.stage_index() + 1;
-           if (to >= chain.stages_size()) {
-             return WrongState(item.name(), "is at the last stage; complete it instead of offering it");
-           }
-           for (const auto& [key, value] : request.fields()) (*item.mutable_fields())[key] = value;
-           if (item.fields_size() > kMaxFields) {
-             return InvalidField("fields", absl::StrCat("the item would hold ", item.fields_size(),
-                                                        " fields; at most ", kMaxFields, " allowed"));
-           }
-           const v1::Stage& next = chain.stages(to);
-           if (auto missing = MissingFields(next.required_fields(), item.fields()); !missing.empty()) {
-             return MissingFieldsError(missing, next);
-           }
-           const std::string attempts_key = keys::Attempts(item_id, to);
-           ASSIGN_OR_RETURN(auto attempts_value, tx.Get(index_, attempts_key));
-           uint32_t attempts = 0;
-           if (attempts_value.has_value()) {
-             storage::KeyReader reader(*attempts_value);
-             if (!reader.U32(&attempts)) return absl::DataLossError("attempt counter is malformed");
-           }
-           ++attempts;
-           tx.Put(index_, attempts_key, storage::KeyWriter().U32(attempts).Take());
+  Submit(
+      "OfferHandoff", caller, request, response, std::move(done),
+      [this, caller, handoff_id, &request, response](storage::Transaction& tx) -> absl::Status {
+        const std::string item_id = *ParseName("work_item", request.work_item(), kWorkItems);
+        v1::WorkItem item;
+        RETURN_IF_ERROR(LoadItem(tx, item_id, &item));
+        const std::string supplier = *ParseName("holder_team", item.holder_team(), kTeams);
+        RETURN_IF_ERROR(RequireTeam(caller, supplier, "OfferHandoff", "the holding (supplier)"));
+        if (item.state() != v1::WORK_ITEM_STATE_ACTIVE) {
+          return WrongState(item.name(),
+                            absl::StrCat("is ", StateName(item.state()), ", not active"));
+        }
+        if (!item.open_handoff().empty()) {
+          return WrongState(item.name(),
+                            absl::StrCat("is already offered in ", item.open_handoff()));
+        }
+        v1::Chain chain;
+        RETURN_IF_ERROR(LoadChain(tx, *ParseName("chain", item.chain(), kChains), &chain));
+        const int to = item.stage_index() + 1;
+        if (to >= chain.stages_size()) {
+          return WrongState(item.name(),
+                            "is at the last stage; complete it instead of offering it");
+        }
+        for (const auto& [key, value] : request.fields()) (*item.mutable_fields())[key] = value;
+        if (item.fields_size() > kMaxFields) {
+          return InvalidField("fields", absl::StrCat("the item would hold ", item.fields_size(),
+                                                     " fields; at most ", kMaxFields, " allowed"));
+        }
+        const v1::Stage& next = chain.stages(to);
+        if (auto missing = MissingFields(next.required_fields(), item.fields()); !missing.empty()) {
+          return MissingFieldsError(missing, next);
+        }
+        const std::string attempts_key = keys::Attempts(item_id, to);
+        ASSIGN_OR_RETURN(auto attempts_value, tx.Get(index_, attempts_key));
+        uint32_t attempts = 0;
+        if (attempts_value.has_value()) {
+          storage::KeyReader reader(*attempts_value);
+          if (!reader.U32(&attempts)) return absl::DataLossError("attempt counter is malformed");
+        }
+        ++attempts;
+        tx.Put(index_, attempts_key, storage::KeyWriter().U32(attempts).Take());
 
-           const std::string customer = *ParseName("owner_team", next.owner_team(), kTeams);
-           const absl::Time due = tx.now() + FromProto(next.sla());
-           v1::Handoff handoff;
-           handoff.set_name(Name(kHandoffs, handoff_id));
-           handoff.set_work_item(item.name());
-           handoff.set_chain(item.chain());
-           handoff.set_from_stage(item.stage_index());
-           handoff.set_to_stage(to);
-           handoff.set_supplier_team(item.holder_team());
-           handoff.set_customer_team(next.owner_team());
-           handoff.set_attempt(static_cast<int32_t>(attempts));
-           handoff.set_state(v1::HANDOFF_STATE_OFFERED);
-           *handoff.mutable_fields() = item.fields();
-           handoff.set_note(request.note());
-           *handoff.mutable_offer_time() = ToProto(tx.now());
-           *handoff.mutable_due_time() = ToProto(due);
-           *handoff.mutable_offered_by() = ActorOf(caller);
+        const std::string customer = *ParseName("owner_team", next.owner_team(), kTeams);
+        const absl::Time due = tx.now() + FromProto(next.sla());
+        v1::Handoff handoff;
+        handoff.set_name(Name(kHandoffs, handoff_id));
+        handoff.set_work_item(item.name());
+        handoff.set_chain(item.chain());
+        handoff.set_from_stage(item.stage_index());
+        handoff.set_to_stage(to);
+        handoff.set_supplier_team(item.holder_team());
+        handoff.set_customer_team(next.owner_team());
+        handoff.set_attempt(static_cast<int32_t>(attempts));
+        handoff.set_state(v1::HANDOFF_STATE_OFFERED);
+        *handoff.mutable_fields() = item.fields();
+        handoff.set_note(request.note());
+        *handoff.mutable_offer_time() = ToProto(tx.now());
+        *handoff.mutable_due_time() = ToProto(due);
+        *handoff.mutable_offered_by() = ActorOf(caller);
 
-           item.set_open_handoff(handoff.name());
-           *item.mutable_update_time() = ToProto(tx.now());
-           tx.PutProto(items_, keys::Item(item_id), item);
-           tx.PutProto(handoffs_, keys::Handoff(handoff_id), handoff);
-           tx.Put(index_, keys::BoxEntry(customer, keys::Box::kInbox, handoff_id), "");
-           tx.Put(index_, keys::BoxEntry(supplier, keys::Box::kOutbox, handoff_id), "");
-           tx.Put(index_, keys::Due(due, handoff_id), "");
-           AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_handoff_offered() = handoff; });
-           *response->mutable_handoff() = std::move(handoff);
-           return absl::OkStatus();
-         });
+        item.set_open_handoff(handoff.name());
+        *item.mutable_update_time() = ToProto(tx.now());
+        tx.PutProto(items_, keys::Item(item_id), item);
+        tx.PutProto(handoffs_, keys::Handoff(handoff_id), handoff);
+        tx.Put(index_, keys::BoxEntry(customer, keys::Box::kInbox, handoff_id), "");
+        tx.Put(index_, keys::BoxEntry(supplier, keys::Box::kOutbox, handoff_id), "");
+        tx.Put(index_, keys::Due(due, handoff_id), "");
+        AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_handoff_offered() = handoff; });
+        *response->mutable_handoff() = std::move(handoff);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status HandoffStore::Decide(storage::Transaction& tx, const Caller& caller,
@@ -418,12 +446,14 @@ void HandoffStore::AcceptHandoff(const Caller& caller, const v1::AcceptHandoffRe
            v1::Handoff handoff;
            v1::WorkItem item;
            v1::Chain chain;
-           RETURN_IF_ERROR(Decide(tx, caller, "AcceptHandoff", request.name(), &handoff, &item, &chain));
+           RETURN_IF_ERROR(
+               Decide(tx, caller, "AcceptHandoff", request.name(), &handoff, &item, &chain));
            const v1::Stage& stage = chain.stages(handoff.to_stage());
            if (stage.requires_read_back() && request.read_back().empty()) {
-             return InvalidField("read_back",
-                                 absl::StrCat("stage \"", stage.display_name(),
-                                              "\" asks for a read-back: your own summary of what you received"));
+             return InvalidField(
+                 "read_back",
+                 absl::StrCat("stage \"", stage.display_name(),
+                              "\" asks for a read-back: your own summary of what you received"));
            }
            const std::string id = *ParseName("name", handoff.name(), kHandoffs);
            handoff.set_state(v1::HANDOFF_STATE_ACCEPTED);
@@ -451,7 +481,8 @@ void HandoffStore::ReturnHandoff(const Caller& caller, const v1::ReturnHandoffRe
            v1::Handoff handoff;
            v1::WorkItem item;
            v1::Chain chain;
-           RETURN_IF_ERROR(Decide(tx, caller, "ReturnHandoff", request.name(), &handoff, &item, &chain));
+           RETURN_IF_ERROR(
+               Decide(tx, caller, "ReturnHandoff", request.name(), &handoff, &item, &chain));
            const std::string id = *ParseName("name", handoff.name(), kHandoffs);
            handoff.set_state(v1::HANDOFF_STATE_RETURNED);
            *handoff.mutable_return_reasons() = request.reasons();

@@ -73,14 +73,16 @@ TEST_F(OrgTest, LifecycleWithReturnAndReofferThenComplete) {
   EXPECT_CODE(need_read_back, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(need_read_back.error_message(), HasSubstr("read_back"));
   no_read_back.set_read_back("紧张性头痛，按计划治疗");
-  ASSERT_TRUE(server_.stub().AcceptHandoff(Context(treatment_).get(), no_read_back, &accepted).ok());
+  ASSERT_TRUE(
+      server_.stub().AcceptHandoff(Context(treatment_).get(), no_read_back, &accepted).ok());
   EXPECT_EQ(accepted.handoff().read_back(), "紧张性头痛，按计划治疗");
 
   // At the last stage: complete.
   hv1::CompleteWorkItemRequest complete;
   complete.set_name(item.name());
   hv1::CompleteWorkItemResponse completed;
-  ASSERT_TRUE(server_.stub().CompleteWorkItem(Context(treatment_).get(), complete, &completed).ok());
+  ASSERT_TRUE(
+      server_.stub().CompleteWorkItem(Context(treatment_).get(), complete, &completed).ok());
   EXPECT_EQ(completed.work_item().state(), hv1::WORK_ITEM_STATE_COMPLETED);
   EXPECT_EQ(completed.work_item().stage_index(), 2);
   EXPECT_EQ(completed.work_item().fields().at("diagnosis"), "紧张性头痛");
@@ -125,6 +127,13 @@ TEST_F(OrgTest, RetriedCallsWithARequestIdChangeNothingMore) {
   const uint64_t events = server_.store().event_log()->last_sequence();
   ASSERT_TRUE(server_.stub().OfferHandoff(Context(front_desk_).get(), offer, &second).ok());
   EXPECT_EQ(first.handoff().name(), second.handoff().name());
+  EXPECT_EQ(server_.store().event_log()->last_sequence(), events);
+
+  // Another team replaying the same request is checked afresh, not handed
+  // the first caller's answer.
+  hv1::OfferHandoffResponse stolen;
+  EXPECT_CODE(server_.stub().OfferHandoff(Context(consult_).get(), offer, &stolen),
+              grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(server_.store().event_log()->last_sequence(), events);
 
   // The same id for another request is refused.
