@@ -36,8 +36,7 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
     std::optional<std::string_view> authorization) const {
   if (!authorization.has_value()) {
     if (dev_mode()) return DevPrincipal();
-    return absl::UnauthenticatedError(
-        "missing 'authorization: Bearer <token>' metadata");
+    return absl::UnauthenticatedError("missing 'authorization: Bearer <token>' metadata");
   }
   const std::string_view value = StripSpaces(*authorization);
   if (value.empty()) {
@@ -52,12 +51,10 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
                      "('Bearer <token>'), got scheme '",
                      Sv(scheme.substr(0, 32)), "'"));
   }
-  const std::string_view token = space == std::string_view::npos
-                                     ? std::string_view()
-                                     : StripSpaces(value.substr(space));
+  const std::string_view token =
+      space == std::string_view::npos ? std::string_view() : StripSpaces(value.substr(space));
   if (token.empty()) {
-    return absl::UnauthenticatedError(
-        "'authorization' metadata has no token after 'Bearer'");
+    return absl::UnauthenticatedError("'authorization' metadata has no token after 'Bearer'");
   }
   if (dev_mode()) return JwtVerifier::DecodeUnverified(token);
   return verifier_->Verify(token);

@@ -32,8 +32,7 @@ class Authenticator {
   //  - another scheme (also in dev mode): names the expected "Bearer" scheme;
   //  - "Bearer" with no token;
   //  - any JwtVerifier::Verify / DecodeUnverified failure.
-  absl::StatusOr<Principal> Authenticate(
-      std::optional<std::string_view> authorization) const;
+  absl::StatusOr<Principal> Authenticate(std::optional<std::string_view> authorization) const;
 
   // Principal{subject="dev", roles={kAdmin, kService}}.
   static Principal DevPrincipal();

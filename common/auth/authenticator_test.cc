@@ -25,8 +25,7 @@ constexpr char kSecret[] = "authenticator-test-secret";
 class AuthenticatorTest : public ::testing::Test {
  protected:
   Authenticator Verifying() {
-    absl::StatusOr<std::unique_ptr<JwtVerifier>> v =
-        JwtVerifier::Create({.key = kSecret}, &clock_);
+    absl::StatusOr<std::unique_ptr<JwtVerifier>> v = JwtVerifier::Create({.key = kSecret}, &clock_);
     EXPECT_TRUE(v.ok()) << v.status();
     return Authenticator(v.ok() ? *std::move(v) : nullptr);
   }
@@ -39,11 +38,9 @@ class AuthenticatorTest : public ::testing::Test {
     EXPECT_TRUE(t.ok()) << t.status();
     return t.value_or("");
   }
-  static void ExpectUnauthenticated(const absl::StatusOr<Principal>& p,
-                                    std::string_view substr) {
+  static void ExpectUnauthenticated(const absl::StatusOr<Principal>& p, std::string_view substr) {
     ASSERT_FALSE(p.ok()) << p->DebugString();
-    EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated)
-        << p.status();
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated) << p.status();
     EXPECT_THAT(std::string(p.status().message()), HasSubstr(substr));
   }
 
@@ -54,9 +51,8 @@ TEST_F(AuthenticatorTest, AcceptsBearerTokenCaseInsensitivelyWithSpaces) {
   Authenticator auth = Verifying();
   EXPECT_FALSE(auth.dev_mode());
   const std::string token = Token();
-  for (std::string value :
-       {"Bearer " + token, "bearer " + token, "BEARER " + token,
-        "Bearer    " + token, "  Bearer " + token + "  "}) {
+  for (std::string value : {"Bearer " + token, "bearer " + token, "BEARER " + token,
+                            "Bearer    " + token, "  Bearer " + token + "  "}) {
     SCOPED_TRACE(value);
     absl::StatusOr<Principal> p = auth.Authenticate(value);
     ASSERT_TRUE(p.ok()) << p.status();
@@ -77,8 +73,7 @@ TEST_F(AuthenticatorTest, WrongSchemeNamesBearer) {
   ExpectUnauthenticated(auth.Authenticate("Basic YWxpY2U6cHc="), "'Bearer'");
   ExpectUnauthenticated(auth.Authenticate("Basic YWxpY2U6cHc="), "'Basic'");
   ExpectUnauthenticated(auth.Authenticate(Token()), "'Bearer' scheme");
-  ExpectUnauthenticated(auth.Authenticate("Bearer\t" + Token()),
-                        "'Bearer' scheme");
+  ExpectUnauthenticated(auth.Authenticate("Bearer\t" + Token()), "'Bearer' scheme");
 }
 
 TEST_F(AuthenticatorTest, BearerWithoutToken) {

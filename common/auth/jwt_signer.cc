@@ -27,8 +27,7 @@ struct MallocDeleter {
 };
 
 // `claims_json` must be a JSON object.
-absl::StatusOr<std::string> SignJson(JwtVerifierOptions::Algorithm alg,
-                                     std::string_view key,
+absl::StatusOr<std::string> SignJson(JwtVerifierOptions::Algorithm alg, std::string_view key,
                                      const std::string& claims_json) {
   if (key.empty()) {
     return absl::InvalidArgumentError(
@@ -43,48 +42,40 @@ absl::StatusOr<std::string> SignJson(JwtVerifierOptions::Algorithm alg,
     return absl::ResourceExhaustedError("jwt_new failed");
   }
   std::unique_ptr<jwt_t, JwtDeleter> jwt(raw);
-  const jwt_alg_t jwt_alg = alg == JwtVerifierOptions::Algorithm::kRs256
-                                ? JWT_ALG_RS256
-                                : JWT_ALG_HS256;
-  if (jwt_set_alg(jwt.get(), jwt_alg,
-                  reinterpret_cast<const unsigned char*>(key.data()),
+  const jwt_alg_t jwt_alg =
+      alg == JwtVerifierOptions::Algorithm::kRs256 ? JWT_ALG_RS256 : JWT_ALG_HS256;
+  if (jwt_set_alg(jwt.get(), jwt_alg, reinterpret_cast<const unsigned char*>(key.data()),
                   static_cast<int>(key.size())) != 0) {
     return absl::InvalidArgumentError("libjwt rejected the signing key");
   }
   if (jwt_add_grants_json(jwt.get(), claims_json.c_str()) != 0) {
-    return absl::InvalidArgumentError(
-        "libjwt rejected the claims (duplicate keys?)");
+    return absl::InvalidArgumentError("libjwt rejected the claims (duplicate keys?)");
   }
   std::unique_ptr<char, MallocDeleter> token(jwt_encode_str(jwt.get()));
   if (token == nullptr) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot sign with ", Sv(AlgorithmName(alg)),
-                     (alg == JwtVerifierOptions::Algorithm::kRs256
-                          ? ": the key is not a PEM RSA private key"
-                          : "")));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot sign with ", Sv(AlgorithmName(alg)),
+        (alg == JwtVerifierOptions::Algorithm::kRs256 ? ": the key is not a PEM RSA private key"
+                                                      : "")));
   }
   return std::string(token.get());
 }
 
 }  // namespace
 
-absl::StatusOr<std::string> SignToken(JwtVerifierOptions::Algorithm alg,
-                                      std::string_view key,
+absl::StatusOr<std::string> SignToken(JwtVerifierOptions::Algorithm alg, std::string_view key,
                                       const TokenClaims& claims) {
   if (claims.subject.empty()) {
     return absl::InvalidArgumentError("TokenClaims.subject is empty");
   }
   if (claims.ttl <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("TokenClaims.ttl must be positive, got ",
-                     absl::FormatDuration(claims.ttl)));
+        absl::StrCat("TokenClaims.ttl must be positive, got ", absl::FormatDuration(claims.ttl)));
   }
-  if (claims.issued_at == absl::InfiniteFuture() ||
-      claims.issued_at == absl::InfinitePast() ||
+  if (claims.issued_at == absl::InfiniteFuture() || claims.issued_at == absl::InfinitePast() ||
       claims.issued_at + claims.ttl == absl::InfiniteFuture()) {
-    return absl::InvalidArgumentError(
-        "TokenClaims.issued_at + ttl must be finite");
+    return absl::InvalidArgumentError("TokenClaims.issued_at + ttl must be finite");
   }
   Json json = Json::object();
   json["sub"] = claims.subject;
@@ -102,17 +93,14 @@ absl::StatusOr<std::string> SignToken(JwtVerifierOptions::Algorithm alg,
   try {
     text = json.dump();
   } catch (const Json::exception& e) {  // Invalid UTF-8 in a string.
-    return absl::InvalidArgumentError(
-        absl::StrCat("token claims are not valid UTF-8: ", e.what()));
+    return absl::InvalidArgumentError(absl::StrCat("token claims are not valid UTF-8: ", e.what()));
   }
   return SignJson(alg, key, text);
 }
 
-absl::StatusOr<std::string> SignRawClaims(JwtVerifierOptions::Algorithm alg,
-                                          std::string_view key,
+absl::StatusOr<std::string> SignRawClaims(JwtVerifierOptions::Algorithm alg, std::string_view key,
                                           std::string_view claims_json) {
-  const Json json =
-      Json::parse(claims_json, /*cb=*/nullptr, /*allow_exceptions=*/false);
+  const Json json = Json::parse(claims_json, /*cb=*/nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) {
     return absl::InvalidArgumentError("claims_json is not a JSON object");
   }

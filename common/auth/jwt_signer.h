@@ -14,14 +14,14 @@ namespace baton::auth {
 
 // The claims SignToken writes. Mirrors what JwtVerifier reads.
 struct TokenClaims {
-  std::string subject{};      // `sub`. Required, non-empty.
-  std::string team{};         // `team`; omitted when empty.
-  std::string department{};   // `department`; omitted when empty.
-  std::vector<Role> roles{};  // `roles`, as an array of role names.
-  absl::Time issued_at{};     // `iat` (whole seconds). Usually clock->Now().
+  std::string subject{};                // `sub`. Required, non-empty.
+  std::string team{};                   // `team`; omitted when empty.
+  std::string department{};             // `department`; omitted when empty.
+  std::vector<Role> roles{};            // `roles`, as an array of role names.
+  absl::Time issued_at{};               // `iat` (whole seconds). Usually clock->Now().
   absl::Duration ttl = absl::Hours(1);  // `exp` = issued_at + ttl. Must be > 0.
   std::string issuer{};                 // `iss`; omitted when empty.
-  std::string audience{};  // `aud` (a single string); omitted when empty.
+  std::string audience{};               // `aud` (a single string); omitted when empty.
 };
 
 // Mints a compact JWS token signed with `alg`. `key` is the HS256 shared
@@ -30,8 +30,7 @@ struct TokenClaims {
 // Errors: InvalidArgument on an empty key or subject, a non-positive ttl, an
 // infinite issued_at, strings that are not UTF-8, or a key libjwt cannot sign
 // with (e.g. a public key given for RS256). Thread-safe.
-absl::StatusOr<std::string> SignToken(JwtVerifierOptions::Algorithm alg,
-                                      std::string_view key,
+absl::StatusOr<std::string> SignToken(JwtVerifierOptions::Algorithm alg, std::string_view key,
                                       const TokenClaims& claims);
 
 // Signs arbitrary claims given as a JSON object, without any checks on their
@@ -39,8 +38,7 @@ absl::StatusOr<std::string> SignToken(JwtVerifierOptions::Algorithm alg,
 // unknown roles, `nbf` in the future, ...).
 // Errors: InvalidArgument on an empty key, `claims_json` that is not a JSON
 // object, or a key libjwt cannot sign with. Thread-safe.
-absl::StatusOr<std::string> SignRawClaims(JwtVerifierOptions::Algorithm alg,
-                                          std::string_view key,
+absl::StatusOr<std::string> SignRawClaims(JwtVerifierOptions::Algorithm alg, std::string_view key,
                                           std::string_view claims_json);
 
 }  // namespace baton::auth

@@ -44,8 +44,8 @@ class JwtVerifier {
   // Clock::Real().
   // Errors: InvalidArgument on an empty key, a negative leeway, or (RS256) a
   // key that is not a PEM RSA public key.
-  static absl::StatusOr<std::unique_ptr<JwtVerifier>> Create(
-      JwtVerifierOptions options, const Clock* clock);
+  static absl::StatusOr<std::unique_ptr<JwtVerifier>> Create(JwtVerifierOptions options,
+                                                             const Clock* clock);
 
   JwtVerifier(const JwtVerifier&) = delete;
   JwtVerifier& operator=(const JwtVerifier&) = delete;

@@ -13,9 +13,9 @@ absl::StatusOr<Role> ParseRole(std::string_view name) {
   if (name == "head") return Role::kHead;
   if (name == "admin") return Role::kAdmin;
   if (name == "service") return Role::kService;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown role '", absl::string_view(name.data(), name.size()),
-      "'; expected one of 'member', 'head', 'admin', 'service'"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown role '", absl::string_view(name.data(), name.size()),
+                   "'; expected one of 'member', 'head', 'admin', 'service'"));
 }
 
 std::string_view RoleName(Role role) {
@@ -37,8 +37,8 @@ bool Principal::HasRole(Role role) const {
 }
 
 std::string Principal::DebugString() const {
-  return absl::StrCat("Principal{subject=\"", subject, "\", team=\"", team,
-                      "\", department=\"", department, "\", roles=[",
+  return absl::StrCat("Principal{subject=\"", subject, "\", team=\"", team, "\", department=\"",
+                      department, "\", roles=[",
                       absl::StrJoin(roles, ", ",
                                     [](std::string* out, Role r) {
                                       const std::string_view n = RoleName(r);

@@ -24,8 +24,8 @@ std::string_view RoleName(Role role);
 struct Principal {
   // Every member has an initializer so that designated initializers may omit
   // any of them under -Wextra.
-  std::string subject{};  // Stable user or service id (JWT `sub`). Non-empty.
-  std::string team{};     // Plain team id such as "front-desk"; may be empty.
+  std::string subject{};     // Stable user or service id (JWT `sub`). Non-empty.
+  std::string team{};        // Plain team id such as "front-desk"; may be empty.
   std::string department{};  // Plain department id; may be empty.
   std::vector<Role> roles{};
 

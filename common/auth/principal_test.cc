@@ -28,8 +28,7 @@ TEST(ParseRoleTest, UnknownIsInvalidArgumentNamingIt) {
     absl::StatusOr<Role> parsed = ParseRole(bad);
     ASSERT_FALSE(parsed.ok()) << bad;
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(parsed.status().message(),
-                HasSubstr("'" + std::string(bad) + "'"));
+    EXPECT_THAT(parsed.status().message(), HasSubstr("'" + std::string(bad) + "'"));
   }
 }
 

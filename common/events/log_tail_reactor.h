@@ -113,8 +113,8 @@ class LogTailReactor final : public grpc::ServerWriteReactor<Response> {
       }
       if (!entries.empty()) continue;
       if (log_->closed()) {
-        FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                  "the server is shutting down; reconnect"));
+        FinishLocked(
+            grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; reconnect"));
         return;
       }
       refs_.fetch_add(1);

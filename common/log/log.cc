@@ -13,7 +13,8 @@ spdlog::logger& Logger() {
   static spdlog::logger* const logger = [] {
     auto* l = new spdlog::logger("baton", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     // The message is the rest of a JSON object built by Write().
-    l->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+    l->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})",
+                   spdlog::pattern_time_type::utc);
     l->set_level(spdlog::level::info);
     l->flush_on(spdlog::level::debug);
     return l;
@@ -23,10 +24,14 @@ spdlog::logger& Logger() {
 
 spdlog::level::level_enum ToSpd(Level level) {
   switch (level) {
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
@@ -36,19 +41,24 @@ spdlog::level::level_enum ToSpd(Level level) {
 void SetLevel(Level level) { Logger().set_level(ToSpd(level)); }
 
 bool ParseLevel(absl::string_view text, Level* level) {
-  if (text == "debug") *level = Level::kDebug;
-  else if (text == "info") *level = Level::kInfo;
-  else if (text == "warn") *level = Level::kWarn;
-  else if (text == "error") *level = Level::kError;
-  else return false;
+  if (text == "debug")
+    *level = Level::kDebug;
+  else if (text == "info")
+    *level = Level::kInfo;
+  else if (text == "warn")
+    *level = Level::kWarn;
+  else if (text == "error")
+    *level = Level::kError;
+  else
+    return false;
   return true;
 }
 
 void Write(Level level, absl::string_view msg, const nlohmann::json& fields) {
   auto& logger = Logger();
   if (!logger.should_log(ToSpd(level))) return;
-  std::string body = "\"msg\":" + nlohmann::json(msg).dump(-1, ' ', false,
-                                                           nlohmann::json::error_handler_t::replace);
+  std::string body = "\"msg\":" + nlohmann::json(msg).dump(
+                                      -1, ' ', false, nlohmann::json::error_handler_t::replace);
   for (const auto& [key, value] : fields.items()) {
     body += "," + nlohmann::json(key).dump() + ":" +
             value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -57,11 +67,11 @@ void Write(Level level, absl::string_view msg, const nlohmann::json& fields) {
 }
 
 void CaptureProtobufLogs() {
-  google::protobuf::SetLogHandler([](google::protobuf::LogLevel level, const char* file, int line,
-                                     const std::string& message) {
-    Write(level >= google::protobuf::LOGLEVEL_FATAL ? Level::kError : Level::kDebug,
-          "protobuf", {{"detail", message}, {"file", file}, {"line", line}});
-  });
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel level, const char* file, int line, const std::string& message) {
+        Write(level >= google::protobuf::LOGLEVEL_FATAL ? Level::kError : Level::kDebug, "protobuf",
+              {{"detail", message}, {"file", file}, {"line", line}});
+      });
 }
 
 }  // namespace baton::log

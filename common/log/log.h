@@ -19,7 +19,8 @@ void SetLevel(Level level);
 // Parses "debug", "info", "warn", "error"; false when unknown.
 bool ParseLevel(absl::string_view text, Level* level);
 
-void Write(Level level, absl::string_view msg, const nlohmann::json& fields = nlohmann::json::object());
+void Write(Level level, absl::string_view msg,
+           const nlohmann::json& fields = nlohmann::json::object());
 inline void Debug(absl::string_view msg, const nlohmann::json& fields = nlohmann::json::object()) {
   Write(Level::kDebug, msg, fields);
 }

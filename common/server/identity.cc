@@ -17,8 +17,7 @@ class CallIdentity::Interceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
-    if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       std::optional<std::string_view> authorization;
       auto* metadata = methods->GetRecvInitialMetadata();
       if (auto it = metadata->find("authorization"); it != metadata->end()) {
@@ -34,14 +33,14 @@ class CallIdentity::Interceptor final : public grpc::experimental::Interceptor {
   const grpc::ServerContextBase* context_;
 };
 
-class CallIdentity::Factory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
+class CallIdentity::Factory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   explicit Factory(CallIdentity* owner) : owner_(owner) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
     absl::string_view method = info->method();
-    if (absl::StartsWith(method, "/grpc.health.") || absl::StartsWith(method, "/grpc.reflection.")) {
+    if (absl::StartsWith(method, "/grpc.health.") ||
+        absl::StartsWith(method, "/grpc.reflection.")) {
       return nullptr;
     }
     return new Interceptor(owner_, info);

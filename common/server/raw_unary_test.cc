@@ -1,1 +1,161 @@
-// placeholder: to be written
+#include "common/server/raw_unary.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "baton/handoff/v1/handoff_service.pb.h"
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/rpc/error_details.pb.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/slice.h"
+#include "gtest/gtest.h"
+
+namespace baton::server {
+namespace {
+
+using ::baton::handoff::v1::CreateChainRequest;
+using ::baton::testing::StatusIs;
+using ::google::protobuf::util::MessageDifferencer;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+constexpr char kBadBytes[] = "\xff\xfe";
+constexpr char kPlaceholder[] = "~%";  // as long as kBadBytes
+
+CreateChainRequest ValidRequest() {
+  CreateChainRequest request;
+  request.set_request_id("req-1");
+  request.set_chain_id("intake");
+  auto* chain = request.mutable_chain();
+  chain->set_display_name("前台接待 intake");
+  auto* front = chain->add_stages();
+  front->set_display_name("前台 front desk");
+  front->set_owner_team("teams/front-desk");
+  auto* nurse = chain->add_stages();
+  nurse->set_display_name("护士 triage");
+  nurse->set_owner_team("teams/triage");
+  nurse->mutable_sla()->set_seconds(600);
+  nurse->add_required_fields("patient_name");
+  auto* doctor = chain->add_stages();
+  doctor->set_display_name("医生 doctor");
+  doctor->set_owner_team("teams/doctors");
+  doctor->mutable_sla()->set_seconds(3600);
+  doctor->add_required_fields("patient_name");
+  doctor->add_required_fields("symptoms");
+  doctor->set_requires_read_back(true);
+  return request;
+}
+
+// Serializes `request`, in which exactly one string holds kPlaceholder, and
+// swaps the placeholder's bytes for invalid UTF-8 of the same length (so
+// every length prefix stays right).
+std::string WithInvalidUtf8(const CreateChainRequest& request) {
+  std::string bytes = request.SerializeAsString();
+  const size_t at = bytes.find(kPlaceholder);
+  EXPECT_NE(at, std::string::npos);
+  EXPECT_EQ(at, bytes.rfind(kPlaceholder)) << "placeholder must occur once";
+  if (at != std::string::npos) bytes.replace(at, sizeof(kPlaceholder) - 1, kBadBytes);
+  return bytes;
+}
+
+// The fields named in the BadRequest attached to `status`.
+std::vector<std::string> BadFields(const absl::Status& status) {
+  std::vector<std::string> fields;
+  auto payload = status.GetPayload("type.googleapis.com/google.rpc.BadRequest");
+  if (!payload.has_value()) return fields;
+  google::rpc::BadRequest detail;
+  if (!detail.ParseFromString(std::string(*payload))) return fields;
+  for (const auto& v : detail.field_violations()) fields.push_back(v.field());
+  return fields;
+}
+
+TEST(ParseRequestTest, ParsesAValidRequest) {
+  const CreateChainRequest request = ValidRequest();
+  CreateChainRequest parsed;
+  ASSERT_OK(ParseRequest(request.SerializeAsString(), &parsed));
+  EXPECT_TRUE(MessageDifferencer::Equals(parsed, request)) << parsed.DebugString();
+}
+
+TEST(ParseRequestTest, EmptyBytesAreTheEmptyMessage) {
+  CreateChainRequest parsed = ValidRequest();
+  ASSERT_OK(ParseRequest("", &parsed));
+  EXPECT_TRUE(MessageDifferencer::Equals(parsed, CreateChainRequest()));
+}
+
+TEST(ParseRequestTest, NamesTheNestedFieldWithInvalidUtf8) {
+  CreateChainRequest request = ValidRequest();
+  request.mutable_chain()->mutable_stages(1)->set_display_name(kPlaceholder);
+  CreateChainRequest parsed;
+  const absl::Status status = ParseRequest(WithInvalidUtf8(request), &parsed);
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("chain.stages[1].display_name"), HasSubstr("UTF-8"))));
+  EXPECT_THAT(BadFields(status), ::testing::ElementsAre("chain.stages[1].display_name"));
+}
+
+TEST(ParseRequestTest, NamesOtherStagesAndRepeatedStrings) {
+  {
+    CreateChainRequest request = ValidRequest();
+    request.mutable_chain()->mutable_stages(0)->set_display_name(kPlaceholder);
+    CreateChainRequest parsed;
+    EXPECT_THAT(BadFields(ParseRequest(WithInvalidUtf8(request), &parsed)),
+                ::testing::ElementsAre("chain.stages[0].display_name"));
+  }
+  {
+    CreateChainRequest request = ValidRequest();
+    request.mutable_chain()->mutable_stages(2)->set_required_fields(1, kPlaceholder);
+    CreateChainRequest parsed;
+    EXPECT_THAT(BadFields(ParseRequest(WithInvalidUtf8(request), &parsed)),
+                ::testing::ElementsAre("chain.stages[2].required_fields[1]"));
+  }
+  {
+    CreateChainRequest request = ValidRequest();
+    request.mutable_chain()->mutable_stages(2)->set_owner_team(kPlaceholder);
+    CreateChainRequest parsed;
+    EXPECT_THAT(BadFields(ParseRequest(WithInvalidUtf8(request), &parsed)),
+                ::testing::ElementsAre("chain.stages[2].owner_team"));
+  }
+}
+
+TEST(ParseRequestTest, NamesATopLevelField) {
+  CreateChainRequest request = ValidRequest();
+  request.set_chain_id(kPlaceholder);
+  CreateChainRequest parsed;
+  EXPECT_THAT(ParseRequest(WithInvalidUtf8(request), &parsed),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("chain_id")));
+}
+
+TEST(ParseRequestTest, GarbageIsInvalidArgumentNamingTheType) {
+  CreateChainRequest parsed;
+  for (const std::string& garbage : {std::string("\xff\xff\xff\xff\xff"),
+                                     std::string("\x0a\x10"
+                                                 "ab",
+                                                 4),             // length past end
+                                     std::string("\x07", 1)}) {  // wire type 7
+    EXPECT_THAT(ParseRequest(garbage, &parsed),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("baton.handoff.v1.CreateChainRequest")));
+  }
+}
+
+TEST(ToBytesTest, JoinsEverySlice) {
+  grpc::Slice slices[] = {grpc::Slice("前台"), grpc::Slice(""), grpc::Slice(std::string("\0x", 2))};
+  const grpc::ByteBuffer buffer(slices, 3);
+  EXPECT_EQ(ToBytes(buffer), std::string("前台\0x", 8));
+  EXPECT_EQ(ToBytes(grpc::ByteBuffer()), "");
+}
+
+TEST(ToBytesTest, RoundTripsASerializedRequest) {
+  const std::string bytes = ValidRequest().SerializeAsString();
+  grpc::Slice slice(bytes);
+  const grpc::ByteBuffer buffer(&slice, 1);
+  CreateChainRequest parsed;
+  ASSERT_OK(ParseRequest(ToBytes(buffer), &parsed));
+  EXPECT_TRUE(MessageDifferencer::Equals(parsed, ValidRequest()));
+}
+
+}  // namespace
+}  // namespace baton::server

@@ -62,13 +62,14 @@ void ServerHost::OnShutdown(std::function<void()> hook) {
 absl::Status ServerHost::Start() {
   if (identity_->dev_mode()) {
     if (!IsLoopbackAddress(options_.address)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "open dev mode (no token verification) may only listen on loopback, not ",
-          options_.address, "; give --jwt_key_file, or listen on 127.0.0.1"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("open dev mode (no token verification) may only listen on loopback, not ",
+                       options_.address, "; give --jwt_key_file, or listen on 127.0.0.1"));
     }
-    log::Warn("OPEN DEV MODE: tokens are not verified; every caller is trusted. "
-              "Never run this way outside a developer machine.",
-              {{"address", options_.address}});
+    log::Warn(
+        "OPEN DEV MODE: tokens are not verified; every caller is trusted. "
+        "Never run this way outside a developer machine.",
+        {{"address", options_.address}});
   }
   auto credentials = Credentials(options_.tls);
   if (!credentials.ok()) return credentials.status();

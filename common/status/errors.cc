@@ -76,8 +76,7 @@ absl::Status NotFound(absl::string_view resource_name) {
   return status;
 }
 
-absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view reason,
-                           std::string message,
+absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view reason, std::string message,
                            const std::map<std::string, std::string>& metadata) {
   absl::Status status(code, message);
   AttachInfo(status, reason, metadata);

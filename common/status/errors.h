@@ -51,8 +51,7 @@ absl::Status FailedPrecondition(absl::string_view reason, std::string message,
 absl::Status NotFound(absl::string_view resource_name);
 
 // An error with a code, a stable reason and metadata in an ErrorInfo.
-absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view reason,
-                           std::string message,
+absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view reason, std::string message,
                            const std::map<std::string, std::string>& metadata = {});
 
 // The ErrorInfo reason attached to `status`, or "" when there is none.

@@ -5,10 +5,9 @@
 #include "absl/status/statusor.h"
 
 // RETURN_IF_ERROR(expr): returns the absl::Status of `expr` when it is not OK.
-#define RETURN_IF_ERROR(expr)                                  \
-  do {                                                         \
-    if (::absl::Status baton_status_ = (expr); !baton_status_.ok()) \
-      return baton_status_;                                    \
+#define RETURN_IF_ERROR(expr)                                                             \
+  do {                                                                                    \
+    if (::absl::Status baton_status_ = (expr); !baton_status_.ok()) return baton_status_; \
   } while (false)
 
 #define BATON_STATUS_CONCAT_INNER_(a, b) a##b
@@ -20,8 +19,8 @@
 #define ASSIGN_OR_RETURN(lhs, expr) \
   BATON_ASSIGN_OR_RETURN_IMPL_(BATON_STATUS_CONCAT_(baton_statusor_, __LINE__), lhs, expr)
 
-#define BATON_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                                 \
+#define BATON_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)  \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

@@ -51,8 +51,7 @@ std::optional<size_t> CountCodePoints(absl::string_view s) {
   return count;
 }
 
-absl::Status CheckText(absl::string_view field, absl::string_view value,
-                       const TextLimits& limits) {
+absl::Status CheckText(absl::string_view field, absl::string_view value, const TextLimits& limits) {
   size_t count = 0;
   uint32_t cp;
   for (size_t i = 0; i < value.size(); ++count) {

@@ -20,15 +20,14 @@ std::optional<size_t> CountCodePoints(absl::string_view s);
 
 // Limits for one text field.
 struct TextLimits {
-  size_t min_chars = 1;    // Default: 1 (required)
-  size_t max_chars = 100;  // Default: 100
+  size_t min_chars = 1;         // Default: 1 (required)
+  size_t max_chars = 100;       // Default: 100
   bool allow_newlines = false;  // Default: false (names); true for notes
 };
 
 // OK, or INVALID_ARGUMENT naming `field` and saying why: not UTF-8, too
 // short or long (in characters), only spaces, or holding control characters.
-absl::Status CheckText(absl::string_view field, absl::string_view value,
-                       const TextLimits& limits);
+absl::Status CheckText(absl::string_view field, absl::string_view value, const TextLimits& limits);
 
 // A resource id as chosen by a caller: `[a-z]([a-z0-9-]{0,61}[a-z0-9])?`.
 absl::Status CheckResourceId(absl::string_view field, absl::string_view id);

@@ -21,8 +21,7 @@ class Clock {
 // A clock that only moves when told to. Thread-safe.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(absl::Time start = absl::FromUnixSeconds(1'790'000'000))
-      : now_(start) {}
+  explicit FakeClock(absl::Time start = absl::FromUnixSeconds(1'790'000'000)) : now_(start) {}
 
   absl::Time Now() const override {
     absl::MutexLock lock(&mu_);

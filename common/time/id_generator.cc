@@ -29,8 +29,8 @@ std::string IdGenerator::Next() {
   // 128 bits = 48 time + 80 random, written as 26 characters of 5 bits (130 bits:
   // the top two are zero).
   std::string out(26, '0');
-  unsigned __int128 v = (static_cast<unsigned __int128>(ms) << 80) |
-                        (static_cast<unsigned __int128>(hi) << 64) | lo;
+  unsigned __int128 v =
+      (static_cast<unsigned __int128>(ms) << 80) | (static_cast<unsigned __int128>(hi) << 64) | lo;
   for (int i = 25; i >= 0; --i) {
     out[i] = kAlphabet[static_cast<int>(v & 31)];
     v >>= 5;

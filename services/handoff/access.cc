@@ -40,9 +40,9 @@ absl::Status RequireTeam(const Caller& caller, absl::string_view team_id, absl::
     return Denied(absl::StrCat(action, ": a service must name the team it acts for in ",
                                kActAsTeamHeader, " metadata (here teams/", team_id, ")"));
   }
-  return Denied(absl::StrCat(action, " is for ", role, " teams/", team_id, "; the caller acts for ",
-                             caller.team.empty() ? std::string("no team")
-                                                 : absl::StrCat("teams/", caller.team)));
+  return Denied(absl::StrCat(
+      action, " is for ", role, " teams/", team_id, "; the caller acts for ",
+      caller.team.empty() ? std::string("no team") : absl::StrCat("teams/", caller.team)));
 }
 
 absl::Status RequireTeamViewer(const Caller& caller, absl::string_view team_id,

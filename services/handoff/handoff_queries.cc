@@ -26,8 +26,8 @@ constexpr int kMaxScanPerPage = 5000;
 // *taken. Sets next_page_token when more may follow.
 absl::Status ScanPage(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
                       const std::string& page_token, int page_size,
-                      const std::function<absl::Status(absl::string_view suffix,
-                                                       absl::string_view value, bool* taken)>& visit,
+                      const std::function<absl::Status(
+                          absl::string_view suffix, absl::string_view value, bool* taken)>& visit,
                       std::string* next_page_token) {
   std::string start = prefix;
   if (!page_token.empty()) {
@@ -157,7 +157,8 @@ absl::Status HandoffStore::ListChains(const v1::ListChainsRequest& request,
 absl::Status HandoffStore::ListWorkItems(const v1::ListWorkItemsRequest& request,
                                          v1::ListWorkItemsResponse* response) const {
   ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  if (!request.chain().empty()) RETURN_IF_ERROR(ParseName("chain", request.chain(), kChains).status());
+  if (!request.chain().empty())
+    RETURN_IF_ERROR(ParseName("chain", request.chain(), kChains).status());
   if (!request.holder_team().empty()) {
     RETURN_IF_ERROR(ParseName("holder_team", request.holder_team(), kTeams).status());
   }
@@ -171,7 +172,8 @@ absl::Status HandoffStore::ListWorkItems(const v1::ListWorkItemsRequest& request
         RETURN_IF_ERROR(ParseStored(value, &item));
         if ((!request.chain().empty() && item.chain() != request.chain()) ||
             (!request.holder_team().empty() && item.holder_team() != request.holder_team()) ||
-            (request.state() != v1::WORK_ITEM_STATE_UNSPECIFIED && item.state() != request.state())) {
+            (request.state() != v1::WORK_ITEM_STATE_UNSPECIFIED &&
+             item.state() != request.state())) {
           return absl::OkStatus();
         }
         *response->add_work_items() = std::move(item);
@@ -181,7 +183,8 @@ absl::Status HandoffStore::ListWorkItems(const v1::ListWorkItemsRequest& request
       response->mutable_next_page_token());
 }
 
-absl::Status HandoffStore::ListHandoffs(const Caller& caller, const v1::ListHandoffsRequest& request,
+absl::Status HandoffStore::ListHandoffs(const Caller& caller,
+                                        const v1::ListHandoffsRequest& request,
                                         v1::ListHandoffsResponse* response) const {
   ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
   ASSIGN_OR_RETURN(std::string team_id, ParseName("team", request.team(), kTeams));
@@ -193,8 +196,8 @@ absl::Status HandoffStore::ListHandoffs(const Caller& caller, const v1::ListHand
   }
   v1::Team team;
   RETURN_IF_ERROR(ReadProto(org_, keys::Org(keys::kTeam, team_id), request.team(), &team));
-  RETURN_IF_ERROR(RequireTeamViewer(caller, team_id,
-                                    ParseName("department", team.department(), kDepartments).value_or("")));
+  RETURN_IF_ERROR(RequireTeamViewer(
+      caller, team_id, ParseName("department", team.department(), kDepartments).value_or("")));
   const auto box = request.box() == v1::BOX_INBOX ? keys::Box::kInbox : keys::Box::kOutbox;
   return ScanPage(
       store_->db(), index_, keys::BoxPrefix(team_id, box), request.page_token(), page_size,
@@ -204,7 +207,8 @@ absl::Status HandoffStore::ListHandoffs(const Caller& caller, const v1::ListHand
         if (!reader.Str(&id)) return absl::DataLossError("box index holds a malformed key");
         v1::Handoff handoff;
         RETURN_IF_ERROR(ReadProto(handoffs_, keys::Handoff(id), Name(kHandoffs, id), &handoff));
-        if (request.state() != v1::HANDOFF_STATE_UNSPECIFIED && handoff.state() != request.state()) {
+        if (request.state() != v1::HANDOFF_STATE_UNSPECIFIED &&
+            handoff.state() != request.state()) {
           return absl::OkStatus();
         }
         *response->add_handoffs() = std::move(handoff);

@@ -58,13 +58,13 @@ HandoffServiceImpl::Reactor* HandoffServiceImpl::Read(
       });
 }
 
-#define BATON_MUTATION(Method)                                              \
+#define BATON_MUTATION(Method)                                                                 \
   HandoffServiceImpl::Reactor* HandoffServiceImpl::Method(Ctx* ctx, const Buf* in, Buf* out) { \
-    return Mutate(ctx, in, out, &HandoffStore::Method);                     \
+    return Mutate(ctx, in, out, &HandoffStore::Method);                                        \
   }
-#define BATON_READ(Method)                                                  \
+#define BATON_READ(Method)                                                                     \
   HandoffServiceImpl::Reactor* HandoffServiceImpl::Method(Ctx* ctx, const Buf* in, Buf* out) { \
-    return Read(ctx, in, out, &HandoffStore::Method);                       \
+    return Read(ctx, in, out, &HandoffStore::Method);                                          \
   }
 
 BATON_MUTATION(CreateDepartment)

@@ -16,18 +16,23 @@ namespace baton::handoff {
 namespace internal {
 using S = v1::HandoffService;
 // Every unary method raw, the streams typed.
-using RawHandoffService = S::WithRawCallbackMethod_CreateDepartment<
-    S::WithRawCallbackMethod_GetDepartment<S::WithRawCallbackMethod_ListDepartments<
-        S::WithRawCallbackMethod_CreateTeam<S::WithRawCallbackMethod_GetTeam<
-            S::WithRawCallbackMethod_ListTeams<S::WithRawCallbackMethod_CreateChain<
-                S::WithRawCallbackMethod_GetChain<S::WithRawCallbackMethod_ListChains<
-                    S::WithRawCallbackMethod_CreateWorkItem<S::WithRawCallbackMethod_GetWorkItem<
-                        S::WithRawCallbackMethod_ListWorkItems<S::WithRawCallbackMethod_CompleteWorkItem<
-                            S::WithRawCallbackMethod_DropWorkItem<S::WithRawCallbackMethod_OfferHandoff<
-                                S::WithRawCallbackMethod_AcceptHandoff<S::WithRawCallbackMethod_ReturnHandoff<
-                                    S::WithRawCallbackMethod_GetHandoff<S::WithRawCallbackMethod_ListHandoffs<
-                                        S::WithCallbackMethod_WatchInbox<S::WithCallbackMethod_StreamEvents<
-                                            S::Service>>>>>>>>>>>>>>>>>>>>>;
+using RawHandoffService =
+    S::WithRawCallbackMethod_CreateDepartment<S::WithRawCallbackMethod_GetDepartment<
+        S::WithRawCallbackMethod_ListDepartments<S::WithRawCallbackMethod_CreateTeam<
+            S::WithRawCallbackMethod_GetTeam<S::WithRawCallbackMethod_ListTeams<
+                S::WithRawCallbackMethod_CreateChain<S::WithRawCallbackMethod_GetChain<
+                    S::WithRawCallbackMethod_ListChains<S::WithRawCallbackMethod_CreateWorkItem<
+                        S::WithRawCallbackMethod_GetWorkItem<S::WithRawCallbackMethod_ListWorkItems<
+                            S::WithRawCallbackMethod_CompleteWorkItem<
+                                S::WithRawCallbackMethod_DropWorkItem<
+                                    S::WithRawCallbackMethod_OfferHandoff<
+                                        S::WithRawCallbackMethod_AcceptHandoff<
+                                            S::WithRawCallbackMethod_ReturnHandoff<
+                                                S::WithRawCallbackMethod_GetHandoff<
+                                                    S::WithRawCallbackMethod_ListHandoffs<
+                                                        S::WithCallbackMethod_WatchInbox<
+                                                            S::WithCallbackMethod_StreamEvents<
+                                                                S::Service>>>>>>>>>>>>>>>>>>>>>;
 }  // namespace internal
 
 class HandoffServiceImpl final : public internal::RawHandoffService {

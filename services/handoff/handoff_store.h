@@ -79,7 +79,8 @@ class HandoffStore {
   absl::Status ListDepartments(const v1::ListDepartmentsRequest& request,
                                v1::ListDepartmentsResponse* response) const;
   absl::Status GetTeam(const v1::GetTeamRequest& request, v1::GetTeamResponse* response) const;
-  absl::Status ListTeams(const v1::ListTeamsRequest& request, v1::ListTeamsResponse* response) const;
+  absl::Status ListTeams(const v1::ListTeamsRequest& request,
+                         v1::ListTeamsResponse* response) const;
   absl::Status GetChain(const v1::GetChainRequest& request, v1::GetChainResponse* response) const;
   absl::Status ListChains(const v1::ListChainsRequest& request,
                           v1::ListChainsResponse* response) const;

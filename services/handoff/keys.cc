@@ -16,9 +16,7 @@ std::string Org(uint8_t kind, absl::string_view id) {
 }
 std::string OrgPrefix(uint8_t kind) { return KeyWriter().Byte(kind).Take(); }
 std::string Item(absl::string_view id) { return KeyWriter().Str({id.data(), id.size()}).Take(); }
-std::string Handoff(absl::string_view id) {
-  return KeyWriter().Str({id.data(), id.size()}).Take();
-}
+std::string Handoff(absl::string_view id) { return KeyWriter().Str({id.data(), id.size()}).Take(); }
 
 std::string ExternalReference(absl::string_view chain_id, absl::string_view reference) {
   return KeyWriter()
@@ -29,7 +27,11 @@ std::string ExternalReference(absl::string_view chain_id, absl::string_view refe
 }
 
 std::string BoxPrefix(absl::string_view team_id, Box box) {
-  return KeyWriter().Byte('B').Str({team_id.data(), team_id.size()}).Byte(static_cast<uint8_t>(box)).Take();
+  return KeyWriter()
+      .Byte('B')
+      .Str({team_id.data(), team_id.size()})
+      .Byte(static_cast<uint8_t>(box))
+      .Take();
 }
 
 std::string BoxEntry(absl::string_view team_id, Box box, absl::string_view handoff_id) {

@@ -16,8 +16,7 @@ namespace baton::handoff {
 // tests call HandoffStore::MarkOverdue directly with a FakeClock instead.
 class OverdueTimer {
  public:
-  OverdueTimer(HandoffStore* store, const Clock* clock,
-               absl::Duration recheck = absl::Seconds(1));
+  OverdueTimer(HandoffStore* store, const Clock* clock, absl::Duration recheck = absl::Seconds(1));
   ~OverdueTimer();  // Stop()
 
   // Stops the thread; idempotent.

@@ -104,7 +104,8 @@ absl::Status Validate(const v1::CreateChainRequest& request) {
     const std::string at = absl::StrCat("chain.stages[", i, "]");
     CheckText(bad, at + ".display_name", stage.display_name(), {.max_chars = kMaxNameChars});
     CheckName(bad, at + ".owner_team", stage.owner_team(), kTeams);
-    const absl::Duration sla = absl::Seconds(stage.sla().seconds()) + absl::Nanoseconds(stage.sla().nanos());
+    const absl::Duration sla =
+        absl::Seconds(stage.sla().seconds()) + absl::Nanoseconds(stage.sla().nanos());
     if (i > 0 && (sla < absl::Seconds(1) || sla > absl::Hours(24 * 365))) {
       bad.Add(at + ".sla", "must be between 1 second and 365 days");
     }
@@ -143,7 +144,8 @@ absl::Status Validate(const v1::DropWorkItemRequest& request) {
   BadRequest bad;
   CheckRequestId(bad, request.request_id());
   CheckName(bad, "name", request.name(), kWorkItems);
-  if (request.reason() == v1::DROP_REASON_UNSPECIFIED || !v1::DropReason_IsValid(request.reason())) {
+  if (request.reason() == v1::DROP_REASON_UNSPECIFIED ||
+      !v1::DropReason_IsValid(request.reason())) {
     bad.Add("reason", "is required: one of the DropReason values");
   }
   CheckNote(bad, "note", request.note(), kMaxNoteChars);

@@ -52,7 +52,8 @@ TEST_F(AccessTest, MissingForgedAndExpiredTokensAreUnauthenticated) {
   EXPECT_CODE(missing, grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(missing.error_message(), HasSubstr("authorization"));
 
-  const std::string forged = Token("root", "", "", {Role::kAdmin}, "some-other-key-0123456789abcdef");
+  const std::string forged =
+      Token("root", "", "", {Role::kAdmin}, "some-other-key-0123456789abcdef");
   EXPECT_CODE(CreateDepartment(forged, "x"), grpc::StatusCode::UNAUTHENTICATED);
 
   auth::TokenClaims claims;
@@ -110,9 +111,9 @@ TEST_F(AccessTest, WorkItemsAreCreatedByTheFirstStageOrAServiceActingForIt) {
   EXPECT_CODE(unnamed, grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(unnamed.error_message(), HasSubstr("x-baton-act-as-team"));
   // A member may not act for another team.
-  EXPECT_CODE(server_.stub().CreateWorkItem(Context(consult_, "front-desk").get(), request,
-                                            &response),
-              grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_CODE(
+      server_.stub().CreateWorkItem(Context(consult_, "front-desk").get(), request, &response),
+      grpc::StatusCode::PERMISSION_DENIED);
   grpc::Status ok =
       server_.stub().CreateWorkItem(Context(service_, "front-desk").get(), request, &response);
   ASSERT_TRUE(ok.ok()) << ok.error_message();

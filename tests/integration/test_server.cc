@@ -32,8 +32,8 @@ void TestServer::Start() {
   options.key = kTestKey;
   identity_ = std::make_unique<server::CallIdentity>(std::make_unique<auth::Authenticator>(
       OrDie(auth::JwtVerifier::Create(options, Clock::Real()), "verifier")));
-  store_ = OrDie(storage::Store::Open({.path = dir_.Sub("db"),
-                                       .column_families = handoff::keys::ColumnFamilies()}),
+  store_ = OrDie(storage::Store::Open(
+                     {.path = dir_.Sub("db"), .column_families = handoff::keys::ColumnFamilies()}),
                  "store");
   queue_ = std::make_unique<storage::CommitQueue>(store_.get(), Clock::Real());
   handoff_store_ = OrDie(handoff::HandoffStore::Open(store_.get(), queue_.get(), Clock::Real()),
