@@ -32,10 +32,8 @@ struct DemoTeam {
 };
 
 constexpr DemoTeam kTeams[] = {
-    {"outreach", "市场外联 Outreach"},
-    {"front-desk", "前台接待 Front desk"},
-    {"consultation", "面诊 Consultation"},
-    {"treatment", "治疗 Treatment"},
+    {"outreach", "市场外联 Outreach"},     {"front-desk", "前台接待 Front desk"},
+    {"consultation", "面诊 Consultation"}, {"treatment", "治疗 Treatment"},
     {"follow-up", "回访 Follow-up"},
 };
 

@@ -28,7 +28,8 @@ ABSL_FLAG(bool, insecure_dev_mode, false,
           "serve without verifying tokens; refused unless --listen is a loopback address");
 ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate chain; turns TLS on");
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
-ABSL_FLAG(std::string, tls_client_ca_file, "", "PEM CA; when set, clients need a certificate (mTLS)");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA; when set, clients need a certificate (mTLS)");
 ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long running calls get to finish");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
 ABSL_FLAG(std::string, port_file, "",
@@ -47,7 +48,8 @@ absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator() {
   const std::string key_file = absl::GetFlag(FLAGS_jwt_key_file);
   if (absl::GetFlag(FLAGS_insecure_dev_mode)) {
     if (!key_file.empty()) {
-      return absl::InvalidArgumentError("give either --insecure_dev_mode or --jwt_key_file, not both");
+      return absl::InvalidArgumentError(
+          "give either --insecure_dev_mode or --jwt_key_file, not both");
     }
     return std::make_unique<auth::Authenticator>(nullptr);
   }
@@ -63,8 +65,8 @@ absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator() {
   } else if (algorithm == "RS256") {
     options.algorithm = auth::JwtVerifierOptions::Algorithm::kRs256;
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("--jwt_algorithm: ", algorithm,
-                                                   " is not HS256 or RS256"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--jwt_algorithm: ", algorithm, " is not HS256 or RS256"));
   }
   auto key = auth::ReadKeyFile(key_file);
   if (!key.ok()) return key.status();
@@ -84,7 +86,8 @@ int RunServerMain(int argc, char** argv, const MainDefaults& defaults, const Sta
   absl::ParseCommandLine(argc, argv);
   log::Level level;
   if (!log::ParseLevel(absl::GetFlag(FLAGS_log_level), &level)) {
-    return Fail("bad flag", absl::InvalidArgumentError("--log_level must be debug, info, warn or error"));
+    return Fail("bad flag",
+                absl::InvalidArgumentError("--log_level must be debug, info, warn or error"));
   }
   log::SetLevel(level);
   log::CaptureProtobufLogs();

@@ -49,9 +49,9 @@ class CrashTest : public ::testing::Test {
 
   std::unique_ptr<ServerProcess> StartServer() {
     auto server = std::make_unique<ServerProcess>(
-        BATOND_PATH, std::vector<std::string>{"--listen=127.0.0.1:0", "--data_dir=" + dir_.Sub("db"),
-                                              "--jwt_key_file=" + dir_.Sub("key"),
-                                              "--log_level=warn"});
+        BATOND_PATH,
+        std::vector<std::string>{"--listen=127.0.0.1:0", "--data_dir=" + dir_.Sub("db"),
+                                 "--jwt_key_file=" + dir_.Sub("key"), "--log_level=warn"});
     EXPECT_TRUE(server->Start());
     stub_ = hv1::HandoffService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", server->port()), grpc::InsecureChannelCredentials()));
@@ -71,7 +71,8 @@ class CrashTest : public ::testing::Test {
     department.set_department_id("ops");
     department.mutable_department()->set_display_name("运营");
     hv1::CreateDepartmentResponse department_response;
-    ASSERT_TRUE(stub_->CreateDepartment(Context(admin).get(), department, &department_response).ok());
+    ASSERT_TRUE(
+        stub_->CreateDepartment(Context(admin).get(), department, &department_response).ok());
     for (const char* id : {"intake", "review"}) {
       hv1::CreateTeamRequest team;
       team.set_team_id(id);

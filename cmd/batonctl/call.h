@@ -1,0 +1,43 @@
+#ifndef BATON_CMD_BATONCTL_CALL_H_
+#define BATON_CMD_BATONCTL_CALL_H_
+
+// Unary call and paging helpers shared by the command handlers.
+
+#include "cmd/batonctl/client.h"
+#include "cmd/batonctl/output.h"
+
+namespace baton::batonctl {
+
+template <typename Request, typename Response>
+using UnaryMethod = grpc::Status (v1::HandoffService::Stub::*)(grpc::ClientContext*, const Request&,
+                                                               Response*);
+
+// Calls `method` once; on success prints pick(response) as one JSON line.
+template <typename Request, typename Response, typename Pick>
+int CallAndPrint(Client& client, UnaryMethod<Request, Response> method, const Request& request,
+                 Pick pick) {
+  Response response;
+  const grpc::Status status = (client.stub().*method)(client.Context().get(), request, &response);
+  if (!status.ok()) return CallFailed(status);
+  PrintJson(pick(response));
+  return kExitOk;
+}
+
+// Pages through a List method until next_page_token is empty, printing each
+// element of items(response) as one JSON line. Each page has its own deadline.
+template <typename Request, typename Response, typename Items>
+int ListAll(Client& client, UnaryMethod<Request, Response> method, Request request, Items items) {
+  request.set_page_size(200);
+  while (true) {
+    Response response;
+    const grpc::Status status = (client.stub().*method)(client.Context().get(), request, &response);
+    if (!status.ok()) return CallFailed(status);
+    for (const auto& item : items(response)) PrintJson(item);
+    if (response.next_page_token().empty()) return kExitOk;
+    request.set_page_token(response.next_page_token());
+  }
+}
+
+}  // namespace baton::batonctl
+
+#endif  // BATON_CMD_BATONCTL_CALL_H_

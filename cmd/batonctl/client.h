@@ -1,0 +1,45 @@
+#ifndef BATON_CMD_BATONCTL_CLIENT_H_
+#define BATON_CMD_BATONCTL_CLIENT_H_
+
+// The connection to batond as the connection flags describe it: channel,
+// credentials, per-call metadata and deadline, request ids.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "baton/handoff/v1/handoff_service.grpc.pb.h"
+#include "grpcpp/client_context.h"
+
+namespace baton::batonctl {
+
+namespace v1 = ::baton::handoff::v1;
+
+class Client {
+ public:
+  // From --target, --token/--token_file, --act_as_team, --request_id,
+  // --timeout and --tls_ca_file. InvalidArgument for contradictory flags
+  // (a usage error); other errors for files that cannot be read.
+  static absl::StatusOr<std::unique_ptr<Client>> FromFlags();
+
+  v1::HandoffService::Stub& stub() { return *stub_; }
+
+  // A context for one call, with the authorization and act-as metadata; for
+  // a unary call (`unary`) also the --timeout deadline.
+  std::unique_ptr<grpc::ClientContext> Context(bool unary = true) const;
+
+  // --request_id, or a random id made once per process.
+  const std::string& request_id() const { return request_id_; }
+
+ private:
+  Client() = default;
+
+  std::unique_ptr<v1::HandoffService::Stub> stub_;
+  std::string token_;
+  std::string act_as_team_;
+  std::string request_id_;
+};
+
+}  // namespace baton::batonctl
+
+#endif  // BATON_CMD_BATONCTL_CLIENT_H_

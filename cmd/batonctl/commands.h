@@ -1,0 +1,32 @@
+#ifndef BATON_CMD_BATONCTL_COMMANDS_H_
+#define BATON_CMD_BATONCTL_COMMANDS_H_
+
+// batonctl's commands. Run() finds the command named by the first words of
+// `args` (the positional arguments), checks its operand, and runs it with the
+// flags already parsed.
+
+#include <string>
+#include <vector>
+
+#include "cmd/batonctl/client.h"
+
+namespace baton::batonctl {
+
+// Runs one command; returns the exit code (see output.h).
+int Run(const std::vector<std::string>& args);
+
+// The handlers that move work (workflow.cc). `operand` is the one positional
+// argument after the command words (ITEM, HANDOFF or TEAM), or "" for events.
+int Offer(Client& client, const std::string& operand);
+int Accept(Client& client, const std::string& operand);
+int Return(Client& client, const std::string& operand);
+int Complete(Client& client, const std::string& operand);
+int Drop(Client& client, const std::string& operand);
+int Inbox(Client& client, const std::string& operand);
+int Outbox(Client& client, const std::string& operand);
+int Watch(Client& client, const std::string& operand);
+int Events(Client& client, const std::string& operand);
+
+}  // namespace baton::batonctl
+
+#endif  // BATON_CMD_BATONCTL_COMMANDS_H_

@@ -1,0 +1,188 @@
+// batonctl against a real `batond --insecure_dev_mode --seed_demo`: each
+// command runs as its own process, as a user would run it.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "baton/handoff/v1/resources.pb.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/server_process.h"
+
+namespace baton::testing {
+namespace {
+
+namespace hv1 = ::baton::handoff::v1;
+using ::testing::HasSubstr;
+
+struct Result {
+  int exit_code = -1;  // -1: killed or did not finish in time
+  std::string out;
+  std::string err;
+};
+
+// Runs batonctl with `args`, capturing stdout and stderr; bounded to 30 s.
+Result RunCtl(const std::vector<std::string>& args) {
+  Result result;
+  int out_pipe[2], err_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return result;
+  std::vector<std::string> argv = {BATONCTL_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(err_pipe[1], STDERR_FILENO);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    std::vector<char*> raw;
+    for (std::string& arg : argv) raw.push_back(arg.data());
+    raw.push_back(nullptr);
+    execv(raw[0], raw.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  int open_fds = 2;
+  while (open_fds > 0 && std::chrono::steady_clock::now() < give_up) {
+    if (poll(fds, 2, 100) <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buffer[4096];
+      const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        sinks[i]->append(buffer, static_cast<size_t>(n));
+      } else {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  for (const pollfd& fd : fds) {
+    if (fd.fd >= 0) close(fd.fd);
+  }
+  if (open_fds > 0) kill(pid, SIGKILL);  // still running after 30 s
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (open_fds == 0 && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  return result;
+}
+
+template <typename Message>
+Message ParseJson(const std::string& line) {
+  Message message;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(line, &message).ok()) << line;
+  return message;
+}
+
+class BatonctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<ServerProcess>(
+        BATOND_PATH,
+        std::vector<std::string>{"--listen=127.0.0.1:0", "--data_dir=" + dir_.Sub("db"),
+                                 "--insecure_dev_mode", "--seed_demo", "--log_level=warn"});
+    ASSERT_TRUE(server_->Start());
+  }
+
+  // batonctl against the server, the flags first, then `args`.
+  Result Ctl(const std::vector<std::string>& flags, const std::vector<std::string>& args) {
+    std::vector<std::string> all = {absl::StrCat("--target=127.0.0.1:", server_->port())};
+    all.insert(all.end(), flags.begin(), flags.end());
+    all.insert(all.end(), args.begin(), args.end());
+    return RunCtl(all);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(BatonctlTest, MovesANewPatientFromOutreachToTheFrontDesk) {
+  const Result created =
+      Ctl({"--act_as_team=outreach"}, {"items", "create", "--chain=chains/new-patient",
+                                       "--ref=crm-1001", "--field=patient_name=李雷,phone=138"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  // Chinese comes out as UTF-8, not \u escapes.
+  EXPECT_THAT(created.out, HasSubstr("\"patient_name\":\"李雷\""));
+  const auto item = ParseJson<hv1::WorkItem>(created.out);
+  ASSERT_TRUE(absl::StartsWith(item.name(), "workItems/")) << created.out;
+  EXPECT_EQ(item.holder_team(), "teams/outreach");
+
+  // The front desk requires preferred_time: refused, and the error says so.
+  const Result refused = Ctl({"--act_as_team=outreach"}, {"offer", item.name()});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("batonctl: FAILED_PRECONDITION: "));
+  EXPECT_THAT(refused.err, HasSubstr("  preferred_time: "));
+  EXPECT_EQ(refused.out, "");
+
+  const Result offered =
+      Ctl({"--act_as_team=outreach", "--field=preferred_time=周二上午"}, {"offer", item.name()});
+  ASSERT_EQ(offered.exit_code, 0) << offered.err;
+  EXPECT_THAT(offered.out, HasSubstr("\"attempt\":1"));
+  const auto handoff = ParseJson<hv1::Handoff>(offered.out);
+  ASSERT_TRUE(absl::StartsWith(handoff.name(), "handoffs/")) << offered.out;
+  EXPECT_EQ(handoff.state(), hv1::HANDOFF_STATE_OFFERED);
+  EXPECT_EQ(handoff.customer_team(), "teams/front-desk");
+
+  const Result accepted = Ctl({"--act_as_team=front-desk"}, {"accept", handoff.name()});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_EQ(ParseJson<hv1::Handoff>(accepted.out).state(), hv1::HANDOFF_STATE_ACCEPTED);
+
+  const Result inbox = Ctl({"--act_as_team=front-desk"}, {"inbox", "teams/front-desk"});
+  ASSERT_EQ(inbox.exit_code, 0) << inbox.err;
+  const std::vector<std::string> lines = absl::StrSplit(absl::StripSuffix(inbox.out, "\n"), '\n');
+  ASSERT_EQ(lines.size(), 1u) << inbox.out;
+  const auto listed = ParseJson<hv1::Handoff>(lines[0]);
+  EXPECT_EQ(listed.name(), handoff.name());
+  EXPECT_EQ(listed.state(), hv1::HANDOFF_STATE_ACCEPTED);
+
+  const Result got = Ctl({}, {"items", "get", item.name()});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_EQ(ParseJson<hv1::WorkItem>(got.out).holder_team(), "teams/front-desk");
+}
+
+TEST_F(BatonctlTest, TokenPrintsASignedJwt) {
+  std::ofstream(dir_.Sub("key")) << "e2e-secret-0123456789abcdef";
+  const Result result = RunCtl({"token", "--key_file=" + dir_.Sub("key"), "--sub=alice",
+                                "--team=front-desk", "--roles=member,head"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<std::string> parts = absl::StrSplit(absl::StripSuffix(result.out, "\n"), '.');
+  ASSERT_EQ(parts.size(), 3u) << result.out;
+  for (const std::string& part : parts) EXPECT_FALSE(part.empty());
+}
+
+TEST_F(BatonctlTest, UsageErrorsExitWithTwoAndSayWhatIsWrong) {
+  const Result unknown = Ctl({}, {"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown command 'frobnicate'"));
+
+  const Result missing = Ctl({}, {"accept"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("accept needs HANDOFF"));
+
+  const Result no_chain = Ctl({}, {"items", "create", "--ref=x"});
+  EXPECT_EQ(no_chain.exit_code, 2);
+  EXPECT_THAT(no_chain.err, HasSubstr("--chain"));
+
+  const Result bad_flag = Ctl({"--no_such_flag=1"}, {"chains", "list"});
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_THAT(bad_flag.err, HasSubstr("--no_such_flag"));
+}
+
+}  // namespace
+}  // namespace baton::testing
