@@ -22,8 +22,8 @@ std::string_view StripSpaces(std::string_view s) {
 
 }  // namespace
 
-Authenticator::Authenticator(std::unique_ptr<JwtVerifier> verifier)
-    : verifier_(std::move(verifier)) {}
+Authenticator::Authenticator(std::unique_ptr<JwtVerifier> verifier, size_t token_cache_capacity)
+    : verifier_(std::move(verifier)), verified_(token_cache_capacity) {}
 
 Principal Authenticator::DevPrincipal() {
   Principal p;
@@ -57,7 +57,12 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
     return absl::UnauthenticatedError("'authorization' metadata has no token after 'Bearer'");
   }
   if (dev_mode()) return JwtVerifier::DecodeUnverified(token);
-  return verifier_->Verify(token);
+  const absl::Time now = verifier_->clock()->Now();
+  if (std::optional<Principal> known = verified_.Find(token, now)) return *std::move(known);
+  absl::Time valid_until;
+  absl::StatusOr<Principal> principal = verifier_->Verify(token, &valid_until);
+  if (principal.ok()) verified_.Insert(token, *principal, valid_until, now);
+  return principal;
 }
 
 }  // namespace baton::auth

@@ -8,17 +8,22 @@
 #include "absl/status/statusor.h"
 #include "common/auth/jwt_verifier.h"
 #include "common/auth/principal.h"
+#include "common/auth/token_cache.h"
 
 namespace baton::auth {
 
 // Turns a call's `authorization` metadata value into a Principal.
-// Immutable after construction; Authenticate is thread-safe.
+// Verified tokens are remembered until they expire (TokenCache), so a client
+// that reuses its token pays for JWT verification once. Thread-safe.
 class Authenticator {
  public:
   // verifier == nullptr means open dev mode: a bearer token, when present, is
   // decoded without verification (JwtVerifier::DecodeUnverified); with no
   // token the caller is DevPrincipal().
-  explicit Authenticator(std::unique_ptr<JwtVerifier> verifier);
+  explicit Authenticator(std::unique_ptr<JwtVerifier> verifier,
+                         size_t token_cache_capacity = kDefaultTokenCacheCapacity);
+
+  static constexpr size_t kDefaultTokenCacheCapacity = 10000;
 
   // True when constructed without a verifier.
   bool dev_mode() const { return verifier_ == nullptr; }
@@ -39,6 +44,7 @@ class Authenticator {
 
  private:
   const std::unique_ptr<JwtVerifier> verifier_;
+  mutable TokenCache verified_;  // a cache: Authenticate stays logically const
 };
 
 }  // namespace baton::auth

@@ -92,6 +92,29 @@ TEST_F(AuthenticatorTest, VerificationFailuresPropagate) {
   ExpectUnauthenticated(auth.Authenticate("Bearer a b"), "base64url");
 }
 
+TEST_F(AuthenticatorTest, ARememberedTokenStillExpiresOnTime) {
+  Authenticator auth = Verifying();
+  const std::string token = Token();  // valid for an hour, 30 s leeway
+  ASSERT_TRUE(auth.Authenticate("Bearer " + token).ok());
+  clock_.Advance(absl::Minutes(60));
+  absl::StatusOr<Principal> again = auth.Authenticate("Bearer " + token);
+  ASSERT_TRUE(again.ok()) << again.status();  // within the leeway
+  EXPECT_EQ(again->subject, "alice");
+  clock_.Advance(absl::Seconds(30));
+  ExpectUnauthenticated(auth.Authenticate("Bearer " + token), "expired");
+}
+
+TEST_F(AuthenticatorTest, ARememberedTokenDoesNotVouchForAnAlteredOne) {
+  Authenticator auth = Verifying();
+  const std::string token = Token();
+  ASSERT_TRUE(auth.Authenticate("Bearer " + token).ok());
+  std::string altered = token;
+  char& c = altered[altered.size() - 5];  // inside the signature, all 6 bits used
+  c = c == 'A' ? 'Q' : 'A';
+  ExpectUnauthenticated(auth.Authenticate("Bearer " + altered), "signature does not verify");
+  ExpectUnauthenticated(auth.Authenticate("Bearer " + token + "x"), "signature");
+}
+
 TEST_F(AuthenticatorTest, DevModeWithoutTokenIsDevAdmin) {
   Authenticator auth(nullptr);
   EXPECT_TRUE(auth.dev_mode());

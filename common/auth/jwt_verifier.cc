@@ -271,7 +271,8 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(JwtVerifierOpti
   return std::unique_ptr<JwtVerifier>(new JwtVerifier(std::move(options), clock));
 }
 
-absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token) const {
+absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token,
+                                              absl::Time* valid_until) const {
   absl::StatusOr<TokenParts> parts = SplitToken(token);
   if (!parts.ok()) return parts.status();
 
@@ -381,6 +382,7 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token) const {
     }
   }
 
+  if (valid_until != nullptr) *valid_until = **exp + options_.leeway;
   return PrincipalFromClaims(claims);
 }
 

@@ -57,7 +57,9 @@ class JwtVerifier {
   // Every failure is Unauthenticated with an actionable message, e.g.
   // "token expired at 2026-09-21T12:00:00Z ...", "signature does not verify",
   // "claim 'sub' is missing", "unknown role 'root' in claim 'roles'".
-  absl::StatusOr<Principal> Verify(std::string_view token) const;
+  // When `valid_until` is given, it receives the first instant this token
+  // will be refused for expiry (exp + leeway).
+  absl::StatusOr<Principal> Verify(std::string_view token, absl::Time* valid_until = nullptr) const;
 
   // Decodes the claims WITHOUT verifying the signature, alg, expiry, issuer
   // or audience. Dev mode only. Malformed tokens, a missing `sub` or an
@@ -65,6 +67,7 @@ class JwtVerifier {
   static absl::StatusOr<Principal> DecodeUnverified(std::string_view token);
 
   const JwtVerifierOptions& options() const { return options_; }
+  const Clock* clock() const { return clock_; }
 
  private:
   JwtVerifier(JwtVerifierOptions options, const Clock* clock);

@@ -1,5 +1,7 @@
 #include "common/storage/commit_queue.h"
 
+#include <pthread.h>
+
 #include <unordered_map>
 
 #include "common/status/rocksdb_status.h"
@@ -55,11 +57,16 @@ void Transaction::Append(AppendLog* log, std::string value) {
 }
 
 CommitQueue::CommitQueue(Store* store, const Clock* clock, CommitQueueOptions options)
-    : store_(store), clock_(clock), options_(options), thread_([this] { Loop(); }) {}
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      completion_thread_([this] { CompletionLoop(); }),
+      thread_([this] { Loop(); }) {}
 
 CommitQueue::~CommitQueue() {
   Stop();
   thread_.join();
+  completion_thread_.join();
 }
 
 void CommitQueue::Submit(Mutation mutation, Done done) {
@@ -93,25 +100,48 @@ void CommitQueue::Stop() {
 }
 
 void CommitQueue::Loop() {
-  std::vector<Pending> group;
+  pthread_setname_np(pthread_self(), "baton-commit");  // for top, perf and the bench
   while (true) {
+    std::vector<Pending> group;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]()
                        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queue_.empty() || stopping_; };
       mu_.Await(absl::Condition(&ready));
-      if (queue_.empty()) return;  // stopping, and all work is done
+      if (queue_.empty()) break;  // stopping, and all work is done
       while (!queue_.empty() && group.size() < options_.max_group) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    CommitGroup(group);
-    group.clear();
+    Decided decided = CommitGroup(std::move(group));
+    absl::MutexLock lock(&completion_mu_);
+    decided_.push_back(std::move(decided));
+  }
+  absl::MutexLock lock(&completion_mu_);
+  committer_done_ = true;
+}
+
+void CommitQueue::CompletionLoop() {
+  pthread_setname_np(pthread_self(), "baton-answer");
+  while (true) {
+    std::deque<Decided> batch;
+    {
+      absl::MutexLock lock(&completion_mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(completion_mu_) {
+        return !decided_.empty() || committer_done_;
+      };
+      completion_mu_.Await(absl::Condition(&ready));
+      if (decided_.empty()) return;  // the committer has stopped and all is answered
+      batch.swap(decided_);
+    }
+    for (Decided& d : batch) {
+      for (size_t i = 0; i < d.group.size(); ++i) d.group[i].done(std::move(d.results[i]));
+    }
   }
 }
 
-void CommitQueue::CommitGroup(std::vector<Pending>& group) {
+CommitQueue::Decided CommitQueue::CommitGroup(std::vector<Pending> group) {
   // overwrite_key=true: reads through the batch see the latest staged value.
   rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
   std::vector<absl::Status> results(group.size());
@@ -151,7 +181,7 @@ void CommitQueue::CommitGroup(std::vector<Pending>& group) {
       }
     }
   }
-  for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+  return Decided{std::move(group), std::move(results)};
 }
 
 }  // namespace baton::storage

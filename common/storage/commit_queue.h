@@ -10,7 +10,10 @@
 //   - many calls share each sync (group commit): throughput grows with the
 //     number of calls in flight instead of being one sync per call;
 //   - gRPC threads never block on disk: they submit and return, and the
-//     committer finishes the call once its group is durable.
+//     call is finished once its group is durable.
+// The committer thread only decides and writes; a second thread runs the
+// groups' `done` callbacks (finishing a gRPC call costs as much as deciding
+// it), so the next group is decided while the last one's calls are answered.
 
 #include <atomic>
 #include <cstdint>
@@ -113,8 +116,9 @@ class CommitQueue {
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
 
-  // Queues `mutation`; `done` runs on the committer thread with its outcome.
-  // After Stop(), `done` gets UNAVAILABLE at once. `done` must not block.
+  // Queues `mutation`; `done` runs with its outcome on the completion thread,
+  // in commit order. After Stop(), `done` gets UNAVAILABLE at once, on the
+  // caller's thread. `done` must not block.
   void Submit(Mutation mutation, Done done);
 
   // Submits and waits for the outcome (tools, tests, startup).
@@ -132,8 +136,14 @@ class CommitQueue {
     Mutation mutation;
     Done done;
   };
+  // A decided group whose calls are to be told their outcome.
+  struct Decided {
+    std::vector<Pending> group;
+    std::vector<absl::Status> results;
+  };
   void Loop();
-  void CommitGroup(std::vector<Pending>& group);
+  Decided CommitGroup(std::vector<Pending> group);
+  void CompletionLoop();
 
   Store* const store_;
   const Clock* const clock_;
@@ -143,8 +153,13 @@ class CommitQueue {
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 
+  absl::Mutex completion_mu_;
+  std::deque<Decided> decided_ ABSL_GUARDED_BY(completion_mu_);
+  bool committer_done_ ABSL_GUARDED_BY(completion_mu_) = false;
+
   std::atomic<uint64_t> groups_{0};
   std::atomic<uint64_t> mutations_{0};
+  std::thread completion_thread_;
   std::thread thread_;
 };
 

@@ -396,6 +396,47 @@ TEST_F(CommitQueueTest, ConcurrentSubmittersAllCommitAndShareGroups) {
   }
 }
 
+TEST_F(CommitQueueTest, ASlowCallbackDoesNotHoldUpTheNextCommit) {
+  CommitQueue queue(store_.get(), &clock_);
+  absl::Notification second_committed;
+  absl::Notification first_answered;
+  bool saw_second_commit = false;
+  queue.Submit(
+      [&](Transaction& tx) {
+        tx.Put(data_, "first", "1");
+        return absl::OkStatus();
+      },
+      [&](absl::Status s) {
+        EXPECT_OK(s);
+        // Answering a call may be slow; the committer goes on meanwhile.
+        saw_second_commit = second_committed.WaitForNotificationWithTimeout(absl::Seconds(10));
+        first_answered.Notify();
+      });
+  // The first group is written (its callback is running or about to).
+  for (int i = 0; i < 1000 && !Stored("first").has_value(); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_THAT(Stored("first"), Optional(Eq("1")));
+  queue.Submit(
+      [&](Transaction& tx) {
+        tx.Put(data_, "second", "2");
+        return absl::OkStatus();
+      },
+      [&](absl::Status s) {
+        EXPECT_OK(s);
+        // Answers come in commit order: the first was answered already.
+        EXPECT_TRUE(first_answered.HasBeenNotified());
+      });
+  // The second group is durable while the first call is still being answered.
+  for (int i = 0; i < 1000 && !Stored("second").has_value(); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_THAT(Stored("second"), Optional(Eq("2")));
+  second_committed.Notify();
+  first_answered.WaitForNotification();
+  EXPECT_TRUE(saw_second_commit);
+}
+
 TEST_F(CommitQueueTest, StopRunsWhatIsQueuedThenRefuses) {
   CommitQueue queue(store_.get(), &clock_);
   Outcome queued;

@@ -144,9 +144,18 @@ absl::Status HandoffStore::LoadTeam(storage::Transaction& tx, absl::string_view 
 }
 
 absl::Status HandoffStore::LoadChain(storage::Transaction& tx, absl::string_view id,
-                                     v1::Chain* chain) const {
-  ASSIGN_OR_RETURN(bool found, tx.GetProto(org_, keys::Org(keys::kChain, id), chain));
-  return found ? absl::OkStatus() : NotFound(Name(kChains, id));
+                                     std::shared_ptr<const v1::Chain>* chain) const {
+  if ((*chain = chains_.Find(id)) != nullptr) return absl::OkStatus();
+  const std::string key = keys::Org(keys::kChain, id);
+  auto loaded = std::make_shared<v1::Chain>();
+  ASSIGN_OR_RETURN(bool found, tx.GetProto(org_, key, loaded.get()));
+  if (!found) return NotFound(Name(kChains, id));
+  // Remember it only once it is committed: a chain created earlier in this
+  // group is not durable yet and would be lost if the group's write failed.
+  ASSIGN_OR_RETURN(std::optional<std::string> committed, store_->Get(org_, key));
+  if (committed.has_value()) chains_.Insert(id, loaded);
+  *chain = std::move(loaded);
+  return absl::OkStatus();
 }
 
 absl::Status HandoffStore::LoadItem(storage::Transaction& tx, absl::string_view id,
@@ -245,9 +254,9 @@ void HandoffStore::CreateWorkItem(const Caller& caller, const v1::CreateWorkItem
       "CreateWorkItem", caller, request, response, std::move(done),
       [this, caller, id, &request, response](storage::Transaction& tx) -> absl::Status {
         const std::string chain_id = *ParseName("chain", request.chain(), kChains);
-        v1::Chain chain;
+        std::shared_ptr<const v1::Chain> chain;
         RETURN_IF_ERROR(LoadChain(tx, chain_id, &chain));
-        const v1::Stage& first = chain.stages(0);
+        const v1::Stage& first = chain->stages(0);
         const std::string team_id = *ParseName("owner_team", first.owner_team(), kTeams);
         RETURN_IF_ERROR(RequireTeam(caller, team_id, "CreateWorkItem", "the first stage's team"));
         const std::string ref_key = keys::ExternalReference(chain_id, request.external_reference());
@@ -298,12 +307,12 @@ void HandoffStore::CompleteWorkItem(const Caller& caller,
           return WrongState(item.name(),
                             absl::StrCat("is ", StateName(item.state()), ", not active"));
         }
-        v1::Chain chain;
+        std::shared_ptr<const v1::Chain> chain;
         RETURN_IF_ERROR(LoadChain(tx, *ParseName("chain", item.chain(), kChains), &chain));
-        if (item.stage_index() != chain.stages_size() - 1) {
-          return WrongState(
-              item.name(), absl::StrCat("is at stage ", item.stage_index() + 1, " of ",
-                                        chain.stages_size(), "; only the last stage completes it"));
+        if (item.stage_index() != chain->stages_size() - 1) {
+          return WrongState(item.name(), absl::StrCat("is at stage ", item.stage_index() + 1,
+                                                      " of ", chain->stages_size(),
+                                                      "; only the last stage completes it"));
         }
         item.set_state(v1::WORK_ITEM_STATE_COMPLETED);
         *item.mutable_update_time() = ToProto(tx.now());
@@ -366,10 +375,10 @@ void HandoffStore::OfferHandoff(const Caller& caller, const v1::OfferHandoffRequ
           return WrongState(item.name(),
                             absl::StrCat("is already offered in ", item.open_handoff()));
         }
-        v1::Chain chain;
+        std::shared_ptr<const v1::Chain> chain;
         RETURN_IF_ERROR(LoadChain(tx, *ParseName("chain", item.chain(), kChains), &chain));
         const int to = item.stage_index() + 1;
-        if (to >= chain.stages_size()) {
+        if (to >= chain->stages_size()) {
           return WrongState(item.name(),
                             "is at the last stage; complete it instead of offering it");
         }
@@ -378,7 +387,7 @@ void HandoffStore::OfferHandoff(const Caller& caller, const v1::OfferHandoffRequ
           return InvalidField("fields", absl::StrCat("the item would hold ", item.fields_size(),
                                                      " fields; at most ", kMaxFields, " allowed"));
         }
-        const v1::Stage& next = chain.stages(to);
+        const v1::Stage& next = chain->stages(to);
         if (auto missing = MissingFields(next.required_fields(), item.fields()); !missing.empty()) {
           return MissingFieldsError(missing, next);
         }
@@ -425,7 +434,8 @@ void HandoffStore::OfferHandoff(const Caller& caller, const v1::OfferHandoffRequ
 
 absl::Status HandoffStore::Decide(storage::Transaction& tx, const Caller& caller,
                                   absl::string_view action, const std::string& name,
-                                  v1::Handoff* handoff, v1::WorkItem* item, v1::Chain* chain) {
+                                  v1::Handoff* handoff, v1::WorkItem* item,
+                                  std::shared_ptr<const v1::Chain>* chain) {
   const std::string id = *ParseName("name", name, kHandoffs);
   RETURN_IF_ERROR(LoadHandoff(tx, id, handoff));
   RETURN_IF_ERROR(RequireTeam(caller, *ParseName("customer_team", handoff->customer_team(), kTeams),
@@ -445,10 +455,10 @@ void HandoffStore::AcceptHandoff(const Caller& caller, const v1::AcceptHandoffRe
          [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
            v1::Handoff handoff;
            v1::WorkItem item;
-           v1::Chain chain;
+           std::shared_ptr<const v1::Chain> chain;
            RETURN_IF_ERROR(
                Decide(tx, caller, "AcceptHandoff", request.name(), &handoff, &item, &chain));
-           const v1::Stage& stage = chain.stages(handoff.to_stage());
+           const v1::Stage& stage = chain->stages(handoff.to_stage());
            if (stage.requires_read_back() && request.read_back().empty()) {
              return InvalidField(
                  "read_back",
@@ -480,7 +490,7 @@ void HandoffStore::ReturnHandoff(const Caller& caller, const v1::ReturnHandoffRe
          [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
            v1::Handoff handoff;
            v1::WorkItem item;
-           v1::Chain chain;
+           std::shared_ptr<const v1::Chain> chain;
            RETURN_IF_ERROR(
                Decide(tx, caller, "ReturnHandoff", request.name(), &handoff, &item, &chain));
            const std::string id = *ParseName("name", handoff.name(), kHandoffs);

@@ -29,6 +29,7 @@
 #include "common/time/clock.h"
 #include "common/time/id_generator.h"
 #include "services/handoff/access.h"
+#include "services/handoff/chain_cache.h"
 
 namespace baton::handoff {
 
@@ -122,13 +123,15 @@ class HandoffStore {
 
   // Loads within a mutation; NOT_FOUND naming the resource when absent.
   absl::Status LoadTeam(storage::Transaction& tx, absl::string_view id, v1::Team* team) const;
-  absl::Status LoadChain(storage::Transaction& tx, absl::string_view id, v1::Chain* chain) const;
+  // Chains never change once created, so they are read through chains_.
+  absl::Status LoadChain(storage::Transaction& tx, absl::string_view id,
+                         std::shared_ptr<const v1::Chain>* chain) const;
   absl::Status LoadItem(storage::Transaction& tx, absl::string_view id, v1::WorkItem* item) const;
   absl::Status LoadHandoff(storage::Transaction& tx, absl::string_view id, v1::Handoff* h) const;
   // A handoff's decision (accept or return) by its customer team.
   absl::Status Decide(storage::Transaction& tx, const Caller& caller, absl::string_view action,
                       const std::string& name, v1::Handoff* handoff, v1::WorkItem* item,
-                      v1::Chain* chain);
+                      std::shared_ptr<const v1::Chain>* chain);
 
   // Reads of committed state.
   template <typename Message>
@@ -145,6 +148,7 @@ class HandoffStore {
   rocksdb::ColumnFamilyHandle* const items_;
   rocksdb::ColumnFamilyHandle* const handoffs_;
   rocksdb::ColumnFamilyHandle* const index_;
+  mutable ChainCache chains_;
 };
 
 }  // namespace baton::handoff
