@@ -2,8 +2,10 @@
 
 #include <pthread.h>
 
+#include <cstdlib>
 #include <unordered_map>
 
+#include "common/log/log.h"
 #include "common/status/rocksdb_status.h"
 #include "common/storage/key_codec.h"
 
@@ -60,13 +62,15 @@ CommitQueue::CommitQueue(Store* store, const Clock* clock, CommitQueueOptions op
     : store_(store),
       clock_(clock),
       options_(options),
-      completion_thread_([this] { CompletionLoop(); }),
-      thread_([this] { Loop(); }) {}
+      answer_thread_([this] { AnswerLoop(); }),
+      sync_thread_([this] { SyncLoop(); }),
+      commit_thread_([this] { CommitLoop(); }) {}
 
 CommitQueue::~CommitQueue() {
   Stop();
-  thread_.join();
-  completion_thread_.join();
+  commit_thread_.join();
+  sync_thread_.join();
+  answer_thread_.join();
 }
 
 void CommitQueue::Submit(Mutation mutation, Done done) {
@@ -99,61 +103,59 @@ void CommitQueue::Stop() {
   stopping_ = true;
 }
 
-void CommitQueue::Loop() {
+void CommitQueue::Stage::Push(Group group) {
+  absl::MutexLock lock(&mu_);
+  groups_.push_back(std::move(group));
+}
+
+bool CommitQueue::Stage::TakeAll(std::deque<Group>* out) {
+  absl::MutexLock lock(&mu_);
+  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !groups_.empty() || closed_; };
+  mu_.Await(absl::Condition(&ready));
+  if (groups_.empty()) return false;
+  out->swap(groups_);
+  return true;
+}
+
+void CommitQueue::Stage::Close() {
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
+}
+
+void CommitQueue::CommitLoop() {
   pthread_setname_np(pthread_self(), "baton-commit");  // for top, perf and the bench
   while (true) {
-    std::vector<Pending> group;
+    std::vector<Pending> calls;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]()
                        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queue_.empty() || stopping_; };
       mu_.Await(absl::Condition(&ready));
       if (queue_.empty()) break;  // stopping, and all work is done
-      while (!queue_.empty() && group.size() < options_.max_group) {
-        group.push_back(std::move(queue_.front()));
+      while (!queue_.empty() && calls.size() < options_.max_group) {
+        calls.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    Decided decided = CommitGroup(std::move(group));
-    absl::MutexLock lock(&completion_mu_);
-    decided_.push_back(std::move(decided));
+    to_sync_.Push(Decide(std::move(calls)));
   }
-  absl::MutexLock lock(&completion_mu_);
-  committer_done_ = true;
+  to_sync_.Close();
 }
 
-void CommitQueue::CompletionLoop() {
-  pthread_setname_np(pthread_self(), "baton-answer");
-  while (true) {
-    std::deque<Decided> batch;
-    {
-      absl::MutexLock lock(&completion_mu_);
-      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(completion_mu_) {
-        return !decided_.empty() || committer_done_;
-      };
-      completion_mu_.Await(absl::Condition(&ready));
-      if (decided_.empty()) return;  // the committer has stopped and all is answered
-      batch.swap(decided_);
-    }
-    for (Decided& d : batch) {
-      for (size_t i = 0; i < d.group.size(); ++i) d.group[i].done(std::move(d.results[i]));
-    }
-  }
-}
-
-CommitQueue::Decided CommitQueue::CommitGroup(std::vector<Pending> group) {
+CommitQueue::Group CommitQueue::Decide(std::vector<Pending> calls) {
   // overwrite_key=true: reads through the batch see the latest staged value.
   rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
-  std::vector<absl::Status> results(group.size());
+  Group group;
+  group.results.resize(calls.size());
   std::unordered_map<AppendLog*, uint64_t> first_assigned;
   const absl::Time now = clock_->Now();
-  size_t committed = 0;
+  size_t decided = 0;
 
-  for (size_t i = 0; i < group.size(); ++i) {
+  for (size_t i = 0; i < calls.size(); ++i) {
     batch.SetSavePoint();
     Transaction tx(store_, &batch, now);
-    results[i] = group[i].mutation(tx);
-    if (!results[i].ok()) {
+    group.results[i] = calls[i].mutation(tx);
+    if (!group.results[i].ok()) {
       batch.RollbackToSavePoint();
       continue;
     }
@@ -162,26 +164,77 @@ CommitQueue::Decided CommitQueue::CommitGroup(std::vector<Pending> group) {
       first_assigned.emplace(log, log->last_assigned_);
       batch.Put(log->cf(), AppendLog::Key(++log->last_assigned_), value);
     }
-    ++committed;
+    ++decided;
   }
 
-  if (committed > 0) {
-    absl::Status written = store_->Write(batch.GetWriteBatch());
+  if (decided > 0) {
+    absl::Status written = store_->WriteNoSync(batch.GetWriteBatch());
     if (!written.ok()) {
+      // Nothing of it is visible, so nothing decided after it depends on it.
       for (auto& [log, first] : first_assigned) log->last_assigned_ = first;
-      for (absl::Status& r : results) {
+      for (absl::Status& r : group.results) {
         if (r.ok()) r = written;
       }
     } else {
-      groups_.fetch_add(1, std::memory_order_relaxed);
-      mutations_.fetch_add(committed, std::memory_order_relaxed);
-      for (auto& [log, first] : first_assigned) {
-        log->last_committed_.store(log->last_assigned_, std::memory_order_release);
-        if (log->on_commit_) log->on_commit_(log->last_assigned_);
-      }
+      group.wrote = true;
+      group.snapshot = store_->TakeSnapshot();
+      for (auto& [log, first] : first_assigned)
+        group.log_ends.emplace_back(log, log->last_assigned_);
     }
   }
-  return Decided{std::move(group), std::move(results)};
+  // Even a group that wrote nothing waits for the sync: its answers (say,
+  // "already offered") may rest on an earlier group that is not durable yet.
+  group.calls = std::move(calls);
+  return group;
+}
+
+void CommitQueue::SyncLoop() {
+  pthread_setname_np(pthread_self(), "baton-sync");
+  std::deque<Group> groups;
+  while (to_sync_.TakeAll(&groups)) {
+    // Everything written before the newest group is in the WAL before it:
+    // one sync makes the lot durable.
+    const Group* newest_write = nullptr;
+    size_t written_groups = 0;
+    size_t mutations = 0;
+    for (const Group& g : groups) {
+      if (!g.wrote) continue;
+      newest_write = &g;
+      ++written_groups;
+      for (const absl::Status& r : g.results) mutations += r.ok();
+    }
+    if (newest_write != nullptr) {
+      if (absl::Status synced = store_->SyncWal(); !synced.ok()) {
+        log::Error("WAL sync failed; stopping so that restart recovers from the WAL",
+                   {{"error", synced.ToString()}});
+        std::abort();
+      }
+      store_->PublishDurable(newest_write->snapshot);
+      groups_.fetch_add(written_groups, std::memory_order_relaxed);
+      mutations_.fetch_add(mutations, std::memory_order_relaxed);
+      for (Group& g : groups) {
+        for (auto& [log, last] : g.log_ends) {
+          log->last_committed_.store(last, std::memory_order_release);
+          if (log->on_commit_) log->on_commit_(last);
+        }
+        g.snapshot.reset();
+      }
+    }
+    for (Group& g : groups) to_answer_.Push(std::move(g));
+    groups.clear();
+  }
+  to_answer_.Close();
+}
+
+void CommitQueue::AnswerLoop() {
+  pthread_setname_np(pthread_self(), "baton-answer");
+  std::deque<Group> groups;
+  while (to_answer_.TakeAll(&groups)) {
+    for (Group& g : groups) {
+      for (size_t i = 0; i < g.calls.size(); ++i) g.calls[i].done(std::move(g.results[i]));
+    }
+    groups.clear();
+  }
 }
 
 }  // namespace baton::storage

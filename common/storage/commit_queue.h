@@ -5,20 +5,34 @@
 // what it needs through a Transaction and stages its writes there. One
 // committer thread takes all pending mutations at once, runs them one after
 // another (each sees the writes of those before it), and writes the whole
-// group as one RocksDB batch with one WAL sync. So:
+// group as one RocksDB batch. So:
 //   - mutations are serialisable without locks (one thread decides them);
-//   - many calls share each sync (group commit): throughput grows with the
-//     number of calls in flight instead of being one sync per call;
+//   - many calls share each WAL sync (group commit): throughput grows with
+//     the number of calls in flight instead of being one sync per call;
 //   - gRPC threads never block on disk: they submit and return, and the
 //     call is finished once its group is durable.
-// The committer thread only decides and writes; a second thread runs the
-// groups' `done` callbacks (finishing a gRPC call costs as much as deciding
-// it), so the next group is decided while the last one's calls are answered.
+//
+// Three threads form a pipeline, so deciding, syncing and answering overlap:
+//   baton-commit  decides a group and writes it WITHOUT syncing: the next
+//                 group reads it at once and is decided while it syncs;
+//   baton-sync    syncs the WAL once for every group written since the last
+//                 sync, then publishes the durable snapshot and the event
+//                 logs' new ends;
+//   baton-answer  runs the groups' `done` callbacks, in commit order.
+// No one else sees a group before it is durable: calls are answered after
+// the sync, queries read the durable snapshot (Store::DurableReads), event
+// logs serve up to last_committed(). A later group may have been decided on
+// an earlier one's unsynced writes; the WAL is sequential, so a sync that
+// covers it covers them too, and a crash loses a suffix of unanswered
+// groups, never a middle. A failed WAL sync is fatal (the process aborts and
+// recovers from the WAL): after one, what the OS holds of the file is
+// unknown, so carrying on could acknowledge writes that are not on disk.
 
 #include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -48,8 +62,8 @@ class AppendLog {
   rocksdb::ColumnFamilyHandle* cf() const { return cf_; }
   // The highest sequence number that is durable and readable. Thread-safe.
   uint64_t last_committed() const { return last_committed_.load(std::memory_order_acquire); }
-  // Called on the committer thread after each commit that advanced the log,
-  // with the new last_committed(). Set once, before the first commit.
+  // Called (on the sync thread) after each sync that advanced the log, with
+  // the new last_committed(). Set once, before the first commit.
   void set_on_commit(std::function<void(uint64_t)> fn) { on_commit_ = std::move(fn); }
 
   // The key of a sequence number.
@@ -116,9 +130,9 @@ class CommitQueue {
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
 
-  // Queues `mutation`; `done` runs with its outcome on the completion thread,
-  // in commit order. After Stop(), `done` gets UNAVAILABLE at once, on the
-  // caller's thread. `done` must not block.
+  // Queues `mutation`; `done` runs with its outcome on the answer thread,
+  // in commit order, after the change is durable. After Stop(), `done` gets UNAVAILABLE at once, on
+  // the caller's thread. `done` must not block.
   void Submit(Mutation mutation, Done done);
 
   // Submits and waits for the outcome (tools, tests, startup).
@@ -127,7 +141,7 @@ class CommitQueue {
   // Runs what is queued, then refuses new work. Idempotent.
   void Stop();
 
-  // Groups committed and mutations run since start, for metrics and benches.
+  // Groups and mutations made durable since start, for metrics and benches.
   uint64_t groups_committed() const { return groups_.load(std::memory_order_relaxed); }
   uint64_t mutations_committed() const { return mutations_.load(std::memory_order_relaxed); }
 
@@ -136,14 +150,34 @@ class CommitQueue {
     Mutation mutation;
     Done done;
   };
-  // A decided group whose calls are to be told their outcome.
-  struct Decided {
-    std::vector<Pending> group;
+  // A decided group on its way through the pipeline.
+  struct Group {
+    std::vector<Pending> calls;
     std::vector<absl::Status> results;
+    bool wrote = false;  // whether it wrote a batch (then it needs a sync)
+    // The state right after this group's batch; published once it is synced.
+    std::shared_ptr<const rocksdb::Snapshot> snapshot;
+    // Each log this group appended to, with its last sequence number.
+    std::vector<std::pair<AppendLog*, uint64_t>> log_ends;
   };
-  void Loop();
-  Decided CommitGroup(std::vector<Pending> group);
-  void CompletionLoop();
+  // A hand-off between two stages of the pipeline.
+  class Stage {
+   public:
+    void Push(Group group);
+    // Waits for groups; false once Close was called and all were taken.
+    bool TakeAll(std::deque<Group>* out);
+    void Close();
+
+   private:
+    absl::Mutex mu_;
+    std::deque<Group> groups_ ABSL_GUARDED_BY(mu_);
+    bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  };
+
+  void CommitLoop();
+  Group Decide(std::vector<Pending> calls);
+  void SyncLoop();
+  void AnswerLoop();
 
   Store* const store_;
   const Clock* const clock_;
@@ -153,14 +187,15 @@ class CommitQueue {
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 
-  absl::Mutex completion_mu_;
-  std::deque<Decided> decided_ ABSL_GUARDED_BY(completion_mu_);
-  bool committer_done_ ABSL_GUARDED_BY(completion_mu_) = false;
+  Stage to_sync_;
+  Stage to_answer_;
 
   std::atomic<uint64_t> groups_{0};
   std::atomic<uint64_t> mutations_{0};
-  std::thread completion_thread_;
-  std::thread thread_;
+  // Started last, joined first.
+  std::thread answer_thread_;
+  std::thread sync_thread_;
+  std::thread commit_thread_;
 };
 
 }  // namespace baton::storage

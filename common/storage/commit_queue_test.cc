@@ -1,5 +1,6 @@
 #include "common/storage/commit_queue.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -435,6 +436,53 @@ TEST_F(CommitQueueTest, ASlowCallbackDoesNotHoldUpTheNextCommit) {
   second_committed.Notify();
   first_answered.WaitForNotification();
   EXPECT_TRUE(saw_second_commit);
+}
+
+// Groups are decided while earlier ones still sync: a read-modify-write must
+// see every earlier increment, synced or not, and each caller must be
+// answered only once its increment is readable as durable.
+TEST_F(CommitQueueTest, IncrementsAcrossPipelinedGroupsLoseNothing) {
+  CommitQueue queue(store_.get(), &clock_);
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 250;
+  constexpr int kTotal = kThreads * kPerThread;
+  absl::BlockingCounter done(kTotal);
+  absl::Mutex mu;
+  std::vector<int> seen;  // each call's counter value
+  int answered_before_durable = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto value = std::make_shared<int>(0);
+        queue.Submit(
+            [&, value](Transaction& tx) -> absl::Status {
+              auto stored = tx.Get(data_, "counter");
+              if (!stored.ok()) return stored.status();
+              *value = stored->has_value() ? std::stoi(**stored) + 1 : 1;
+              tx.Put(data_, "counter", absl::StrCat(*value));
+              return absl::OkStatus();
+            },
+            [&, value](absl::Status s) {
+              EXPECT_OK(s);
+              std::optional<std::string> durable = Stored("counter");
+              absl::MutexLock lock(&mu);
+              if (!durable.has_value() || std::stoi(*durable) < *value) ++answered_before_durable;
+              seen.push_back(*value);
+              done.DecrementCount();
+            });
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  done.Wait();
+
+  EXPECT_THAT(Stored("counter"), Optional(Eq(absl::StrCat(kTotal))));
+  EXPECT_EQ(answered_before_durable, 0);
+  std::sort(seen.begin(), seen.end());
+  ASSERT_EQ(seen.size(), static_cast<size_t>(kTotal));
+  for (int k = 0; k < kTotal; ++k) ASSERT_EQ(seen[k], k + 1);
+  EXPECT_EQ(queue.mutations_committed(), static_cast<uint64_t>(kTotal));
 }
 
 TEST_F(CommitQueueTest, StopRunsWhatIsQueuedThenRefuses) {

@@ -3,10 +3,12 @@
 #include <cstdlib>
 #include <iostream>
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/status/rocksdb_status.h"
 #include "common/status/status_macros.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 
@@ -26,8 +28,14 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  // Mutations probe for keys that are mostly absent (request ids, external
+  // references, attempt counters): Bloom filters answer those without a
+  // search, in the memtable and in SST files.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions cf_base;
   cf_base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_base.memtable_whole_key_filtering = true;
+  cf_base.memtable_prefix_bloom_size_ratio = 0.02;
 
   std::set<std::string> names = {rocksdb::kDefaultColumnFamilyName};
   names.insert(options.column_families.begin(), options.column_families.end());
@@ -56,11 +64,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
   store->db_.reset(raw);
   for (auto* h : handles) store->handles_[h->GetName()] = h;
   store->write_options_.sync = options.sync;
+  store->sync_ = options.sync;
   return store;
 }
 
 Store::~Store() {
   if (!db_) return;
+  PublishDurable(nullptr);
   for (auto& [name, handle] : handles_) db_->DestroyColumnFamilyHandle(handle);
   db_->Close();
 }
@@ -77,7 +87,8 @@ rocksdb::ColumnFamilyHandle* Store::cf(absl::string_view name) const {
 absl::StatusOr<std::optional<std::string>> Store::Get(rocksdb::ColumnFamilyHandle* cf,
                                                       absl::string_view key) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
+  std::shared_ptr<const rocksdb::Snapshot> pin;
+  rocksdb::Status s = db_->Get(DurableReads(&pin), cf, ToSlice(key), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocksDb(s);
   return value;
@@ -96,6 +107,39 @@ absl::StatusOr<bool> Store::GetProto(rocksdb::ColumnFamilyHandle* cf, absl::stri
 
 absl::Status Store::Write(rocksdb::WriteBatch* batch) {
   return FromRocksDb(db_->Write(write_options_, batch));
+}
+
+absl::Status Store::WriteNoSync(rocksdb::WriteBatch* batch) {
+  rocksdb::WriteOptions options = write_options_;
+  options.sync = false;
+  return FromRocksDb(db_->Write(options, batch));
+}
+
+absl::Status Store::SyncWal() {
+  if (!sync_) return absl::OkStatus();
+  return FromRocksDb(db_->SyncWAL());
+}
+
+rocksdb::ReadOptions Store::DurableReads(std::shared_ptr<const rocksdb::Snapshot>* pin) const {
+  {
+    absl::MutexLock lock(&durable_mu_);
+    *pin = durable_;
+  }
+  rocksdb::ReadOptions options;
+  options.snapshot = pin->get();
+  return options;
+}
+
+std::shared_ptr<const rocksdb::Snapshot> Store::TakeSnapshot() {
+  rocksdb::DB* db = db_.get();
+  return std::shared_ptr<const rocksdb::Snapshot>(
+      db->GetSnapshot(), [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+}
+
+void Store::PublishDurable(std::shared_ptr<const rocksdb::Snapshot> snapshot) {
+  std::shared_ptr<const rocksdb::Snapshot> old;  // released outside the lock
+  absl::MutexLock lock(&durable_mu_);
+  old = std::exchange(durable_, std::move(snapshot));
 }
 
 absl::Status Store::Checkpoint(const std::string& dir) {

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/message_lite.h"
 #include "rocksdb/db.h"
 #include "rocksdb/merge_operator.h"
@@ -49,7 +50,8 @@ class Store {
   // name (a programming error, not a runtime condition).
   rocksdb::ColumnFamilyHandle* cf(absl::string_view name) const;
 
-  // Value at `key`, or nullopt when absent.
+  // Value at `key` in the durable state (see DurableReads), or nullopt when
+  // absent.
   absl::StatusOr<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle* cf,
                                                  absl::string_view key) const;
   // Parses the value at `key` into `out`; false when absent. DATA_LOSS when
@@ -57,8 +59,30 @@ class Store {
   absl::StatusOr<bool> GetProto(rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
                                 google::protobuf::MessageLite* out) const;
 
-  // Writes a batch atomically, durable per StoreOptions::sync.
+  // Writes a batch atomically, durable per StoreOptions::sync. For stores
+  // without a CommitQueue: readers of the durable snapshot it publishes
+  // would not see the batch.
   absl::Status Write(rocksdb::WriteBatch* batch);
+
+  // The two halves of Write, for group commit (CommitQueue): WriteNoSync
+  // makes a batch visible to reads of the latest state at once; SyncWal
+  // then makes everything written so far durable (one fdatasync for many
+  // batches; a no-op when StoreOptions::sync is false). Until a batch is
+  // synced, only the committer may act on it: other readers use
+  // DurableReads.
+  absl::Status WriteNoSync(rocksdb::WriteBatch* batch);
+  absl::Status SyncWal();
+
+  // Reads that must never see a write a crash could still undo (queries,
+  // answers to clients) go through the durable snapshot: the state as of
+  // the last synced batch. `*pin` keeps the snapshot alive and must outlive
+  // the reads and iterators made with the returned options.
+  rocksdb::ReadOptions DurableReads(std::shared_ptr<const rocksdb::Snapshot>* pin) const;
+  // A snapshot of the latest state, released when the last copy goes away.
+  std::shared_ptr<const rocksdb::Snapshot> TakeSnapshot();
+  // Makes `snapshot` (taken right after a batch that is now synced) the
+  // durable snapshot.
+  void PublishDurable(std::shared_ptr<const rocksdb::Snapshot> snapshot);
 
   // A consistent copy of the database at `dir` (RocksDB checkpoint: hard
   // links where possible). `dir` must not exist.
@@ -72,6 +96,10 @@ class Store {
   std::unique_ptr<rocksdb::DB> db_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> handles_;
   rocksdb::WriteOptions write_options_;
+  bool sync_ = true;
+  mutable absl::Mutex durable_mu_;
+  // nullptr until the first publish: then everything stored is durable.
+  std::shared_ptr<const rocksdb::Snapshot> durable_ ABSL_GUARDED_BY(durable_mu_);
 };
 
 }  // namespace baton::storage

@@ -24,8 +24,8 @@ constexpr int kMaxScanPerPage = 5000;
 // token's key, calling `visit(key_suffix, value)` until it returns false or
 // `page_size` items were taken. `visit` returns whether it took the item via
 // *taken. Sets next_page_token when more may follow.
-absl::Status ScanPage(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
-                      const std::string& page_token, int page_size,
+absl::Status ScanPage(const storage::Store& store, rocksdb::ColumnFamilyHandle* cf,
+                      const std::string& prefix, const std::string& page_token, int page_size,
                       const std::function<absl::Status(
                           absl::string_view suffix, absl::string_view value, bool* taken)>& visit,
                       std::string* next_page_token) {
@@ -36,10 +36,11 @@ absl::Status ScanPage(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const st
     start.push_back('\0');  // the smallest key after `last`
   }
   const std::string end = storage::PrefixEnd(prefix);
-  rocksdb::ReadOptions options;
+  std::shared_ptr<const rocksdb::Snapshot> pin;
+  rocksdb::ReadOptions options = store.DurableReads(&pin);
   rocksdb::Slice upper(end);
   if (!end.empty()) options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(options, cf));
+  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(options, cf));
   int taken_count = 0;
   int scanned = 0;
   for (it->Seek(start); it->Valid(); it->Next()) {
@@ -113,7 +114,7 @@ absl::Status HandoffStore::ListDepartments(const v1::ListDepartmentsRequest& req
                                            v1::ListDepartmentsResponse* response) const {
   ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
   return ScanPage(
-      store_->db(), org_, keys::OrgPrefix(keys::kDepartment), request.page_token(), page_size,
+      *store_, org_, keys::OrgPrefix(keys::kDepartment), request.page_token(), page_size,
       [&](absl::string_view, absl::string_view value, bool* taken) {
         *taken = true;
         return ParseStored(value, response->add_departments());
@@ -128,7 +129,7 @@ absl::Status HandoffStore::ListTeams(const v1::ListTeamsRequest& request,
     RETURN_IF_ERROR(ParseName("department", request.department(), kDepartments).status());
   }
   return ScanPage(
-      store_->db(), org_, keys::OrgPrefix(keys::kTeam), request.page_token(), page_size,
+      *store_, org_, keys::OrgPrefix(keys::kTeam), request.page_token(), page_size,
       [&](absl::string_view, absl::string_view value, bool* taken) -> absl::Status {
         v1::Team team;
         RETURN_IF_ERROR(ParseStored(value, &team));
@@ -146,7 +147,7 @@ absl::Status HandoffStore::ListChains(const v1::ListChainsRequest& request,
                                       v1::ListChainsResponse* response) const {
   ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
   return ScanPage(
-      store_->db(), org_, keys::OrgPrefix(keys::kChain), request.page_token(), page_size,
+      *store_, org_, keys::OrgPrefix(keys::kChain), request.page_token(), page_size,
       [&](absl::string_view, absl::string_view value, bool* taken) {
         *taken = true;
         return ParseStored(value, response->add_chains());
@@ -166,7 +167,7 @@ absl::Status HandoffStore::ListWorkItems(const v1::ListWorkItemsRequest& request
     return InvalidField("state", "is not a WorkItemState value");
   }
   return ScanPage(
-      store_->db(), items_, "", request.page_token(), page_size,
+      *store_, items_, "", request.page_token(), page_size,
       [&](absl::string_view, absl::string_view value, bool* taken) -> absl::Status {
         v1::WorkItem item;
         RETURN_IF_ERROR(ParseStored(value, &item));
@@ -200,7 +201,7 @@ absl::Status HandoffStore::ListHandoffs(const Caller& caller,
       caller, team_id, ParseName("department", team.department(), kDepartments).value_or("")));
   const auto box = request.box() == v1::BOX_INBOX ? keys::Box::kInbox : keys::Box::kOutbox;
   return ScanPage(
-      store_->db(), index_, keys::BoxPrefix(team_id, box), request.page_token(), page_size,
+      *store_, index_, keys::BoxPrefix(team_id, box), request.page_token(), page_size,
       [&](absl::string_view suffix, absl::string_view, bool* taken) -> absl::Status {
         std::string id;
         storage::KeyReader reader(suffix);
@@ -220,7 +221,9 @@ absl::Status HandoffStore::ListHandoffs(const Caller& caller,
 
 absl::StatusOr<std::optional<absl::Time>> HandoffStore::NextDue() const {
   const std::string prefix = keys::DuePrefix();
-  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(rocksdb::ReadOptions(), index_));
+  std::shared_ptr<const rocksdb::Snapshot> pin;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(store_->DurableReads(&pin), index_));
   it->Seek(prefix);
   if (!it->Valid() || !it->key().starts_with(prefix)) {
     RETURN_IF_ERROR(FromRocksDb(it->status()));
