@@ -63,7 +63,6 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
   auto store = std::unique_ptr<Store>(new Store());
   store->db_.reset(raw);
   for (auto* h : handles) store->handles_[h->GetName()] = h;
-  store->write_options_.sync = options.sync;
   store->sync_ = options.sync;
   return store;
 }
@@ -105,14 +104,8 @@ absl::StatusOr<bool> Store::GetProto(rocksdb::ColumnFamilyHandle* cf, absl::stri
   return true;
 }
 
-absl::Status Store::Write(rocksdb::WriteBatch* batch) {
-  return FromRocksDb(db_->Write(write_options_, batch));
-}
-
 absl::Status Store::WriteNoSync(rocksdb::WriteBatch* batch) {
-  rocksdb::WriteOptions options = write_options_;
-  options.sync = false;
-  return FromRocksDb(db_->Write(options, batch));
+  return FromRocksDb(db_->Write(rocksdb::WriteOptions(), batch));
 }
 
 absl::Status Store::SyncWal() {

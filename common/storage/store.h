@@ -28,8 +28,9 @@ struct StoreOptions {
   std::vector<std::string> column_families;
   // Merge operators by column family name, for counters and rollups.
   std::map<std::string, std::shared_ptr<rocksdb::MergeOperator>> merge_operators;
-  // Sync the WAL before a write returns. Default: true (acknowledged writes
-  // survive a crash of the machine, not only of the process).
+  // Sync the WAL in SyncWal. Default: true (acknowledged writes survive a
+  // crash of the machine, not only of the process). False only for tests
+  // and experiments.
   bool sync = true;
   // Block cache size. Default: 64 MiB.
   size_t block_cache_bytes = 64 << 20;
@@ -59,15 +60,11 @@ class Store {
   absl::StatusOr<bool> GetProto(rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
                                 google::protobuf::MessageLite* out) const;
 
-  // Writes a batch atomically, durable per StoreOptions::sync. For stores
-  // without a CommitQueue: readers of the durable snapshot it publishes
-  // would not see the batch.
-  absl::Status Write(rocksdb::WriteBatch* batch);
-
-  // The two halves of Write, for group commit (CommitQueue): WriteNoSync
-  // makes a batch visible to reads of the latest state at once; SyncWal
-  // then makes everything written so far durable (one fdatasync for many
-  // batches; a no-op when StoreOptions::sync is false). Until a batch is
+  // Writing is in two halves, for group commit (CommitQueue): WriteNoSync
+  // writes a batch atomically and makes it visible to reads of the latest
+  // state at once; SyncWal then makes everything written so far durable
+  // (one fdatasync for many batches; a no-op when StoreOptions::sync is
+  // false). Until a batch is
   // synced, only the committer may act on it: other readers use
   // DurableReads.
   absl::Status WriteNoSync(rocksdb::WriteBatch* batch);
@@ -88,14 +85,11 @@ class Store {
   // links where possible). `dir` must not exist.
   absl::Status Checkpoint(const std::string& dir);
 
-  const rocksdb::WriteOptions& write_options() const { return write_options_; }
-
  private:
   Store() = default;
 
   std::unique_ptr<rocksdb::DB> db_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> handles_;
-  rocksdb::WriteOptions write_options_;
   bool sync_ = true;
   mutable absl::Mutex durable_mu_;
   // nullptr until the first publish: then everything stored is durable.
