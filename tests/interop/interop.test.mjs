@@ -22,7 +22,6 @@ import jwt from 'jsonwebtoken';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_PROTOS = path.resolve(HERE, '../../protos');
-const LOCAL_PROTOS = path.resolve(HERE, 'protos');
 const BATOND = path.resolve(process.env.BATOND || path.join(HERE, '../../build/cmd/batond/batond'));
 
 const HANDOFF_SERVICE = 'baton.handoff.v1.HandoffService';
@@ -37,7 +36,7 @@ const SHUTDOWN_WAIT_MS = 15_000;
 const packageDefinition = protoLoader.loadSync(
   ['baton/handoff/v1/handoff_service.proto', 'grpc/health/v1/health.proto'],
   {
-    includeDirs: [REPO_PROTOS, LOCAL_PROTOS],
+    includeDirs: [REPO_PROTOS],
     keepCase: true,
     longs: String,
     enums: String,
