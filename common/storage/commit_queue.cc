@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <cstdlib>
+#include <memory>
 #include <unordered_map>
 
 #include "common/log/log.h"
@@ -13,11 +14,62 @@ namespace baton::storage {
 
 std::string AppendLog::Key(uint64_t sequence) { return KeyWriter().U64(sequence).Take(); }
 
+namespace {
+
+enum class InBatch { kAbsent, kPut, kDeleted, kMerged };
+
+// What `batch` says of `key`: its last entry for the key, or kMerged when
+// any entry is a merge operand (which needs what lies beneath to resolve).
+InBatch LookUp(rocksdb::WriteBatchWithIndex& batch, rocksdb::ColumnFamilyHandle* cf,
+               const rocksdb::Slice& key, std::string* value) {
+  std::unique_ptr<rocksdb::WBWIIterator> it(batch.NewIterator(cf));
+  InBatch found = InBatch::kAbsent;
+  for (it->Seek(key); it->Valid(); it->Next()) {
+    const rocksdb::WriteEntry entry = it->Entry();
+    if (entry.key != key) break;
+    switch (entry.type) {
+      case rocksdb::kPutRecord:
+        found = InBatch::kPut;
+        value->assign(entry.value.data(), entry.value.size());
+        break;
+      case rocksdb::kDeleteRecord:
+      case rocksdb::kSingleDeleteRecord:
+        found = InBatch::kDeleted;
+        break;
+      case rocksdb::kMergeRecord:
+        return InBatch::kMerged;
+      default:
+        break;
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
 absl::StatusOr<std::optional<std::string>> Transaction::Get(rocksdb::ColumnFamilyHandle* cf,
                                                             absl::string_view key) {
+  const rocksdb::Slice k = ToSlice(key);
   std::string value;
+  InBatch found = LookUp(*batch_, cf, k, &value);
+  for (size_t i = 0; i < unwritten_->size() && found == InBatch::kAbsent; ++i) {
+    found = LookUp(*(*unwritten_)[i], cf, k, &value);
+  }
+  switch (found) {
+    case InBatch::kPut:
+      return value;
+    case InBatch::kDeleted:
+      return std::nullopt;
+    case InBatch::kMerged:
+      // Rare (counters): let every earlier batch reach the database, where
+      // RocksDB resolves the operands.
+      queue_->WaitUntilWritten();
+      break;
+    case InBatch::kAbsent:
+      break;
+  }
   rocksdb::Status s =
-      batch_->GetFromBatchAndDB(store_->db(), rocksdb::ReadOptions(), cf, ToSlice(key), &value);
+      batch_->GetFromBatchAndDB(store_->db(), rocksdb::ReadOptions(), cf, k, &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocksDb(s);
   return value;
@@ -64,11 +116,13 @@ CommitQueue::CommitQueue(Store* store, const Clock* clock, CommitQueueOptions op
       options_(options),
       answer_thread_([this] { AnswerLoop(); }),
       sync_thread_([this] { SyncLoop(); }),
+      write_thread_([this] { WriteLoop(); }),
       commit_thread_([this] { CommitLoop(); }) {}
 
 CommitQueue::~CommitQueue() {
   Stop();
   commit_thread_.join();
+  write_thread_.join();
   sync_thread_.join();
   answer_thread_.join();
 }
@@ -137,55 +191,89 @@ void CommitQueue::CommitLoop() {
         queue_.pop_front();
       }
     }
-    to_sync_.Push(Decide(std::move(calls)));
+    to_write_.Push(Decide(std::move(calls)));
   }
-  to_sync_.Close();
+  to_write_.Close();
 }
 
 CommitQueue::Group CommitQueue::Decide(std::vector<Pending> calls) {
+  Transaction::Unwritten unwritten;  // newest first
+  {
+    absl::MutexLock lock(&unwritten_mu_);
+    unwritten.assign(unwritten_.rbegin(), unwritten_.rend());
+  }
   // overwrite_key=true: reads through the batch see the latest staged value.
-  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  auto batch = std::make_shared<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
+                                                              /*overwrite_key=*/true);
   Group group;
   group.results.resize(calls.size());
-  std::unordered_map<AppendLog*, uint64_t> first_assigned;
+  std::unordered_map<AppendLog*, uint64_t> last_assigned;
   const absl::Time now = clock_->Now();
   size_t decided = 0;
 
   for (size_t i = 0; i < calls.size(); ++i) {
-    batch.SetSavePoint();
-    Transaction tx(store_, &batch, now);
+    batch->SetSavePoint();
+    Transaction tx(store_, this, batch.get(), &unwritten, now);
     group.results[i] = calls[i].mutation(tx);
     if (!group.results[i].ok()) {
-      batch.RollbackToSavePoint();
+      batch->RollbackToSavePoint();
       continue;
     }
-    batch.PopSavePoint();
+    batch->PopSavePoint();
     for (auto& [log, value] : tx.appends_) {
-      first_assigned.emplace(log, log->last_assigned_);
-      batch.Put(log->cf(), AppendLog::Key(++log->last_assigned_), value);
+      batch->Put(log->cf(), AppendLog::Key(++log->last_assigned_), value);
+      last_assigned[log] = log->last_assigned_;
     }
     ++decided;
   }
 
   if (decided > 0) {
-    absl::Status written = store_->WriteNoSync(batch.GetWriteBatch());
-    if (!written.ok()) {
-      // Nothing of it is visible, so nothing decided after it depends on it.
-      for (auto& [log, first] : first_assigned) log->last_assigned_ = first;
-      for (absl::Status& r : group.results) {
-        if (r.ok()) r = written;
-      }
-    } else {
-      group.wrote = true;
-      group.snapshot = store_->TakeSnapshot();
-      for (auto& [log, first] : first_assigned)
-        group.log_ends.emplace_back(log, log->last_assigned_);
-    }
+    for (auto& [log, last] : last_assigned) group.log_ends.emplace_back(log, last);
+    group.batch = std::move(batch);
+    absl::MutexLock lock(&unwritten_mu_);
+    unwritten_.push_back(group.batch);
   }
   // Even a group that wrote nothing waits for the sync: its answers (say,
   // "already offered") may rest on an earlier group that is not durable yet.
   group.calls = std::move(calls);
   return group;
+}
+
+void CommitQueue::WaitUntilWritten() {
+  absl::MutexLock lock(&unwritten_mu_);
+  auto written = [this]()
+                     ABSL_EXCLUSIVE_LOCKS_REQUIRED(unwritten_mu_) { return unwritten_.empty(); };
+  unwritten_mu_.Await(absl::Condition(&written));
+}
+
+void CommitQueue::WriteLoop() {
+  pthread_setname_np(pthread_self(), "baton-write");
+  std::deque<Group> groups;
+  while (to_write_.TakeAll(&groups)) {
+    for (Group& g : groups) {
+      if (g.batch != nullptr) {
+        // Writes are in decision order, so the WAL holds groups in the order
+        // they were decided on one another.
+        absl::Status written = store_->WriteNoSync(g.batch->GetWriteBatch());
+        if (!written.ok()) {
+          log::Error(
+              "writing a decided group failed; stopping so that restart recovers from the WAL",
+              {{"error", written.ToString()}});
+          std::abort();
+        }
+        g.wrote = true;
+        g.snapshot = store_->TakeSnapshot();
+        {
+          absl::MutexLock lock(&unwritten_mu_);
+          unwritten_.pop_front();  // it is in the database now
+        }
+        g.batch.reset();
+      }
+      to_sync_.Push(std::move(g));
+    }
+    groups.clear();
+  }
+  to_sync_.Close();
 }
 
 void CommitQueue::SyncLoop() {

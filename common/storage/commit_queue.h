@@ -12,9 +12,12 @@
 //   - gRPC threads never block on disk: they submit and return, and the
 //     call is finished once its group is durable.
 //
-// Three threads form a pipeline, so deciding, syncing and answering overlap:
-//   baton-commit  decides a group and writes it WITHOUT syncing: the next
-//                 group reads it at once and is decided while it syncs;
+// Four threads form a pipeline, so deciding, writing, syncing and answering
+// overlap:
+//   baton-commit  decides a group into a WriteBatchWithIndex and goes on to
+//                 the next, which reads through the batches not yet written;
+//   baton-write   writes each group to RocksDB WITHOUT syncing (WAL append,
+//                 memtable insert);
 //   baton-sync    syncs the WAL once for every group written since the last
 //                 sync, then publishes the durable snapshot and the event
 //                 logs' new ends;
@@ -24,9 +27,10 @@
 // logs serve up to last_committed(). A later group may have been decided on
 // an earlier one's unsynced writes; the WAL is sequential, so a sync that
 // covers it covers them too, and a crash loses a suffix of unanswered
-// groups, never a middle. A failed WAL sync is fatal (the process aborts and
-// recovers from the WAL): after one, what the OS holds of the file is
-// unknown, so carrying on could acknowledge writes that are not on disk.
+// groups, never a middle. A failed write or WAL sync is fatal (the process
+// aborts and recovers from the WAL): later groups were decided on it, and
+// after a failed sync what the OS holds of the file is unknown, so carrying
+// on could acknowledge writes that are not on disk.
 
 #include <atomic>
 #include <cstdint>
@@ -77,8 +81,12 @@ class AppendLog {
   std::function<void(uint64_t)> on_commit_;
 };
 
-// What a Mutation sees: the database as left by every mutation committed or
-// run before it, plus its own writes. Used on the committer thread only.
+// What a Mutation sees: the database as left by every mutation decided
+// before it — its own writes, then its group's, then those of earlier groups
+// still on their way to the database, then the database. Used on the
+// committer thread only.
+class CommitQueue;
+
 class Transaction {
  public:
   absl::StatusOr<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle* cf,
@@ -100,11 +108,18 @@ class Transaction {
 
  private:
   friend class CommitQueue;
-  Transaction(Store* store, rocksdb::WriteBatchWithIndex* batch, absl::Time now)
-      : store_(store), batch_(batch), now_(now) {}
+  // Batches decided but not yet written to the database, newest first.
+  // Decided batches are only read (RocksDB's read API is non-const).
+  using Unwritten = std::vector<std::shared_ptr<rocksdb::WriteBatchWithIndex>>;
+
+  Transaction(Store* store, CommitQueue* queue, rocksdb::WriteBatchWithIndex* batch,
+              const Unwritten* unwritten, absl::Time now)
+      : store_(store), queue_(queue), batch_(batch), unwritten_(unwritten), now_(now) {}
 
   Store* store_;
+  CommitQueue* queue_;
   rocksdb::WriteBatchWithIndex* batch_;
+  const Unwritten* unwritten_;
   absl::Time now_;
   std::vector<std::pair<AppendLog*, std::string>> appends_;
 };
@@ -154,7 +169,9 @@ class CommitQueue {
   struct Group {
     std::vector<Pending> calls;
     std::vector<absl::Status> results;
-    bool wrote = false;  // whether it wrote a batch (then it needs a sync)
+    // What it decided to write; null when every mutation failed.
+    std::shared_ptr<rocksdb::WriteBatchWithIndex> batch;
+    bool wrote = false;  // whether its batch was written (then it needs a sync)
     // The state right after this group's batch; published once it is synced.
     std::shared_ptr<const rocksdb::Snapshot> snapshot;
     // Each log this group appended to, with its last sequence number.
@@ -174,8 +191,12 @@ class CommitQueue {
     bool closed_ ABSL_GUARDED_BY(mu_) = false;
   };
 
+  friend class Transaction;
   void CommitLoop();
   Group Decide(std::vector<Pending> calls);
+  void WriteLoop();
+  // Blocks the committer until every decided batch is in the database.
+  void WaitUntilWritten();
   void SyncLoop();
   void AnswerLoop();
 
@@ -187,6 +208,12 @@ class CommitQueue {
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 
+  // Decided batches not yet in the database, oldest first.
+  absl::Mutex unwritten_mu_;
+  std::deque<std::shared_ptr<rocksdb::WriteBatchWithIndex>> unwritten_
+      ABSL_GUARDED_BY(unwritten_mu_);
+
+  Stage to_write_;
   Stage to_sync_;
   Stage to_answer_;
 
@@ -195,6 +222,7 @@ class CommitQueue {
   // Started last, joined first.
   std::thread answer_thread_;
   std::thread sync_thread_;
+  std::thread write_thread_;
   std::thread commit_thread_;
 };
 

@@ -21,6 +21,7 @@
 #include "common/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/merge_operator.h"
 
 namespace baton::storage {
 namespace {
@@ -483,6 +484,73 @@ TEST_F(CommitQueueTest, IncrementsAcrossPipelinedGroupsLoseNothing) {
   ASSERT_EQ(seen.size(), static_cast<size_t>(kTotal));
   for (int k = 0; k < kTotal; ++k) ASSERT_EQ(seen[k], k + 1);
   EXPECT_EQ(queue.mutations_committed(), static_cast<uint64_t>(kTotal));
+}
+
+// Appends its operand to the stored string.
+class ConcatOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& operand,
+             std::string* out, rocksdb::Logger*) const override {
+    *out = existing == nullptr ? "" : existing->ToString();
+    out->append(operand.data(), operand.size());
+    return true;
+  }
+  const char* Name() const override { return "ConcatOperator"; }
+};
+
+// A mutation that reads a key holding merge operands, its own or earlier
+// groups' (written or not), gets them resolved.
+TEST(CommitQueueMergeTest, ReadsResolveMergeOperandsFromEveryLayer) {
+  ::baton::testing::TempDir dir;
+  auto opened = Store::Open({.path = dir.Sub("db"),
+                             .column_families = {"data"},
+                             .merge_operators = {{"data", std::make_shared<ConcatOperator>()}}});
+  ASSERT_THAT(opened, IsOk());
+  std::unique_ptr<Store> store = std::move(*opened);
+  rocksdb::ColumnFamilyHandle* data = store->cf("data");
+  FakeClock clock;
+  CommitQueue queue(store.get(), &clock);
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 100;
+  constexpr int kTotal = kThreads * kPerThread;
+  absl::BlockingCounter done(kTotal);
+  absl::Mutex mu;
+  std::vector<size_t> seen;  // the length each mutation read before its merge
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto length = std::make_shared<size_t>(0);
+        queue.Submit(
+            [&, length](Transaction& tx) -> absl::Status {
+              auto before = tx.Get(data, "log");
+              if (!before.ok()) return before.status();
+              *length = before->has_value() ? (*before)->size() : 0;
+              tx.Merge(data, "log", "x");
+              auto after = tx.Get(data, "log");  // its own operand on top
+              if (!after.ok()) return after.status();
+              if (!after->has_value() || (*after)->size() != *length + 1) {
+                return absl::InternalError("own merge operand not seen");
+              }
+              return absl::OkStatus();
+            },
+            [&, length](absl::Status s) {
+              EXPECT_OK(s);
+              absl::MutexLock lock(&mu);
+              seen.push_back(*length);
+              done.DecrementCount();
+            });
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  done.Wait();
+  std::sort(seen.begin(), seen.end());
+  ASSERT_EQ(seen.size(), static_cast<size_t>(kTotal));
+  for (int k = 0; k < kTotal; ++k) ASSERT_EQ(seen[k], static_cast<size_t>(k));
+  auto stored = store->Get(data, "log");
+  ASSERT_THAT(stored, IsOk());
+  EXPECT_THAT(*stored, Optional(Eq(std::string(kTotal, 'x'))));
 }
 
 TEST_F(CommitQueueTest, StopRunsWhatIsQueuedThenRefuses) {

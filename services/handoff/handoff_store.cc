@@ -514,8 +514,9 @@ void HandoffStore::ReturnHandoff(const Caller& caller, const v1::ReturnHandoffRe
 void HandoffStore::MarkOverdue(size_t limit, int* marked, Done done) {
   queue_->Submit(
       [this, limit, marked](storage::Transaction& tx) -> absl::Status {
-        // The due index as committed; each entry is re-read through the
-        // transaction, so an offer decided earlier in this group is skipped.
+        // The due index as written to the database (an offer whose group is
+        // still being written is seen on the next tick); each entry is re-read
+        // through the transaction, so an offer decided since is skipped.
         rocksdb::ReadOptions options;
         const std::string prefix = keys::DuePrefix();
         const std::string end = keys::Due(tx.now() + absl::Microseconds(1), "");
