@@ -6,6 +6,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth/authenticator.h"
@@ -91,6 +93,15 @@ int RunServerMain(int argc, char** argv, const MainDefaults& defaults, const Sta
 #endif
   server::BlockTerminationSignals();
   absl::SetProgramUsageMessage(defaults.usage);
+  // The shared flags live here, not in a file named after the binary, which
+  // is where Abseil's --help looks by default; a binary's own flags live in
+  // its main.cc.
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view path) {
+    return absl::StrContains(path, "cmd/server_main/") || absl::EndsWith(path, "/main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   log::Level level;
   if (!log::ParseLevel(absl::GetFlag(FLAGS_log_level), &level)) {

@@ -33,12 +33,13 @@ struct Result {
   std::string err;
 };
 
-// Runs batonctl with `args`, capturing stdout and stderr; bounded to 30 s.
-Result RunCtl(const std::vector<std::string>& args) {
+// Runs the program at `path` with `args`, capturing stdout and stderr;
+// bounded to 30 s.
+Result RunProgram(const std::string& path, const std::vector<std::string>& args) {
   Result result;
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return result;
-  std::vector<std::string> argv = {BATONCTL_PATH};
+  std::vector<std::string> argv = {path};
   argv.insert(argv.end(), args.begin(), args.end());
   const pid_t pid = fork();
   if (pid == 0) {
@@ -81,6 +82,20 @@ Result RunCtl(const std::vector<std::string>& args) {
   waitpid(pid, &status, 0);
   if (open_fds == 0 && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   return result;
+}
+
+Result RunCtl(const std::vector<std::string>& args) { return RunProgram(BATONCTL_PATH, args); }
+
+// --help lists the flags a user needs, shared and the binary's own.
+TEST(HelpTest, BinariesListTheirFlags) {
+  const Result batond = RunProgram(BATOND_PATH, {"--help"});
+  const std::string batond_text = batond.out + batond.err;
+  for (const char* flag : {"--data_dir", "--listen", "--jwt_key_file", "--tls_cert_file",
+                           "--insecure_dev_mode", "--seed_demo", "--drain_seconds"}) {
+    EXPECT_THAT(batond_text, HasSubstr(flag)) << "batond --help";
+  }
+  const Result ctl = RunProgram(BATONCTL_PATH, {"--help"});
+  EXPECT_THAT(ctl.out + ctl.err, HasSubstr("--target"));
 }
 
 template <typename Message>
