@@ -1,6 +1,7 @@
 #include "common/log/log.h"
 
 #include <memory>
+#include <utility>
 
 #include "google/protobuf/stubs/logging.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -41,17 +42,17 @@ spdlog::level::level_enum ToSpd(Level level) {
 void SetLevel(Level level) { Logger().set_level(ToSpd(level)); }
 
 bool ParseLevel(absl::string_view text, Level* level) {
-  if (text == "debug")
-    *level = Level::kDebug;
-  else if (text == "info")
-    *level = Level::kInfo;
-  else if (text == "warn")
-    *level = Level::kWarn;
-  else if (text == "error")
-    *level = Level::kError;
-  else
-    return false;
-  return true;
+  static constexpr std::pair<absl::string_view, Level> kNames[] = {{"debug", Level::kDebug},
+                                                                   {"info", Level::kInfo},
+                                                                   {"warn", Level::kWarn},
+                                                                   {"error", Level::kError}};
+  for (const auto& [name, value] : kNames) {
+    if (text == name) {
+      *level = value;
+      return true;
+    }
+  }
+  return false;
 }
 
 void Write(Level level, absl::string_view msg, const nlohmann::json& fields) {

@@ -116,6 +116,22 @@ class CommitQueueTest : public ::testing::Test {
     return value.ok() ? *value : std::nullopt;
   }
 
+  // Submits `count` mutations putting "k<i>" = "v"; each success counts down
+  // `done`.
+  void SubmitPuts(CommitQueue& queue, int count, absl::BlockingCounter* done) {
+    for (int i = 0; i < count; ++i) {
+      queue.Submit(
+          [this, i](Transaction& tx) {
+            tx.Put(data_, absl::StrCat("k", i), "v");
+            return absl::OkStatus();
+          },
+          [done](absl::Status s) {
+            EXPECT_OK(s);
+            done->DecrementCount();
+          });
+    }
+  }
+
   ::baton::testing::TempDir dir_;
   FakeClock clock_;
   std::unique_ptr<Store> store_;
@@ -325,17 +341,7 @@ TEST_F(CommitQueueTest, GroupsHoldAtMostMaxGroup) {
   absl::BlockingCounter done(kCount);
   {
     Gate gate(queue);
-    for (int i = 0; i < kCount; ++i) {
-      queue.Submit(
-          [&, i](Transaction& tx) {
-            tx.Put(data_, absl::StrCat("k", i), "v");
-            return absl::OkStatus();
-          },
-          [&](absl::Status s) {
-            EXPECT_OK(s);
-            done.DecrementCount();
-          });
-    }
+    SubmitPuts(queue, kCount, &done);
   }
   done.Wait();
   EXPECT_EQ(queue.mutations_committed(), kCount + 1u);
@@ -593,17 +599,7 @@ TEST_F(CommitQueueTest, DestructorRunsEverythingSubmitted) {
   {
     CommitQueue queue(store_.get(), &clock_);
     Gate gate(queue);
-    for (int i = 0; i < 50; ++i) {
-      queue.Submit(
-          [&, i](Transaction& tx) {
-            tx.Put(data_, absl::StrCat("k", i), "v");
-            return absl::OkStatus();
-          },
-          [&](absl::Status s) {
-            EXPECT_OK(s);
-            done.DecrementCount();
-          });
-    }
+    SubmitPuts(queue, 50, &done);
     gate.Open();
   }
   done.Wait();

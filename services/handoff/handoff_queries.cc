@@ -158,8 +158,9 @@ absl::Status HandoffStore::ListChains(const v1::ListChainsRequest& request,
 absl::Status HandoffStore::ListWorkItems(const v1::ListWorkItemsRequest& request,
                                          v1::ListWorkItemsResponse* response) const {
   ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  if (!request.chain().empty())
+  if (!request.chain().empty()) {
     RETURN_IF_ERROR(ParseName("chain", request.chain(), kChains).status());
+  }
   if (!request.holder_team().empty()) {
     RETURN_IF_ERROR(ParseName("holder_team", request.holder_team(), kTeams).status());
   }

@@ -150,8 +150,8 @@ absl::Status HandoffStore::LoadChain(storage::Transaction& tx, absl::string_view
   auto loaded = std::make_shared<v1::Chain>();
   ASSIGN_OR_RETURN(bool found, tx.GetProto(org_, key, loaded.get()));
   if (!found) return NotFound(Name(kChains, id));
-  // Remember it only once it is committed: a chain created earlier in this
-  // group is not durable yet and would be lost if the group's write failed.
+  // Remember it only once it is durable (Store::Get reads the durable
+  // snapshot): until then a crash could still undo its creation.
   ASSIGN_OR_RETURN(std::optional<std::string> committed, store_->Get(org_, key));
   if (committed.has_value()) chains_.Insert(id, loaded);
   *chain = std::move(loaded);
