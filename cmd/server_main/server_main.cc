@@ -13,12 +13,8 @@
 #include "common/auth/authenticator.h"
 #include "common/auth/jwt_verifier.h"
 #include "common/log/log.h"
+#include "common/server/module_host.h"
 #include "common/server/server_host.h"
-#include "common/storage/commit_queue.h"
-#include "common/storage/store.h"
-#include "services/handoff/handoff_service.h"
-#include "services/handoff/keys.h"
-#include "services/handoff/overdue_timer.h"
 
 ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (port 0 picks a free port)");
 ABSL_FLAG(std::string, data_dir, "", "RocksDB directory; created when missing");
@@ -33,6 +29,8 @@ ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate chain; turns TLS on")
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 ABSL_FLAG(std::string, tls_client_ca_file, "",
           "PEM CA; when set, clients need a certificate (mTLS)");
+ABSL_FLAG(double, lame_duck_seconds, 2,
+          "on SIGTERM, how long to keep serving new calls after health turns NOT_SERVING");
 ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long running calls get to finish");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
 ABSL_FLAG(std::string, port_file, "",
@@ -83,7 +81,7 @@ absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator() {
 
 }  // namespace
 
-int RunServerMain(int argc, char** argv, const MainDefaults& defaults, const StartupHook& hook) {
+void ParseServerFlags(int argc, char** argv, const MainDefaults& defaults) {
 #ifdef NDEBUG
   // Debian builds Abseil without NDEBUG, which leaves absl::Mutex deadlock
   // detection on: a global lock graph updated on every lock, gRPC's included
@@ -103,6 +101,12 @@ int RunServerMain(int argc, char** argv, const MainDefaults& defaults, const Sta
   usage.contains_helpshort_flags = usage.contains_help_flags;
   absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_listen).empty()) absl::SetFlag(&FLAGS_listen, defaults.listen);
+  if (absl::GetFlag(FLAGS_data_dir).empty()) absl::SetFlag(&FLAGS_data_dir, defaults.data_dir);
+}
+
+int RunServer(std::vector<std::unique_ptr<server::ServiceModule>> modules,
+              const StartupHook& hook) {
   log::Level level;
   if (!log::ParseLevel(absl::GetFlag(FLAGS_log_level), &level)) {
     return Fail("bad flag",
@@ -111,47 +115,27 @@ int RunServerMain(int argc, char** argv, const MainDefaults& defaults, const Sta
   log::SetLevel(level);
   log::CaptureProtobufLogs();
 
-  std::string listen = absl::GetFlag(FLAGS_listen);
-  if (listen.empty()) listen = defaults.listen;
-  std::string data_dir = absl::GetFlag(FLAGS_data_dir);
-  if (data_dir.empty()) data_dir = defaults.data_dir;
-
   auto authenticator = MakeAuthenticator();
   if (!authenticator.ok()) return Fail("cannot set up authentication", authenticator.status());
-  server::CallIdentity identity(*std::move(authenticator));
 
-  storage::StoreOptions store_options;
-  store_options.path = data_dir;
-  store_options.column_families = handoff::keys::ColumnFamilies();
-  auto store = storage::Store::Open(store_options);
-  if (!store.ok()) return Fail("cannot open the data directory", store.status());
-  log::Info("store open", {{"data_dir", data_dir}});
-
-  // Destruction runs in reverse: host (drained) → timer → service → queue
-  // (runs what is queued) → store (closed last).
-  auto queue = std::make_unique<storage::CommitQueue>(store->get(), Clock::Real());
-  auto handoff_store = handoff::HandoffStore::Open(store->get(), queue.get(), Clock::Real());
-  if (!handoff_store.ok()) return Fail("cannot open the handoff service", handoff_store.status());
+  server::ModuleHostOptions options;
+  options.store.path = absl::GetFlag(FLAGS_data_dir);
+  options.server.address = absl::GetFlag(FLAGS_listen);
+  options.server.tls = {absl::GetFlag(FLAGS_tls_cert_file), absl::GetFlag(FLAGS_tls_key_file),
+                        absl::GetFlag(FLAGS_tls_client_ca_file)};
+  options.server.lame_duck = absl::Seconds(absl::GetFlag(FLAGS_lame_duck_seconds));
+  options.server.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
+  auto host =
+      server::ModuleHost::Open(std::move(options), *std::move(authenticator), std::move(modules));
+  if (!host.ok()) return Fail("cannot open the services", host.status());
   if (hook) {
-    if (absl::Status s = hook(**handoff_store); !s.ok()) return Fail("start-up hook failed", s);
+    if (absl::Status s = hook(); !s.ok()) return Fail("start-up hook failed", s);
   }
-  handoff::HandoffServiceImpl handoff_service(handoff_store->get(), &identity);
-  handoff::OverdueTimer overdue_timer(handoff_store->get(), Clock::Real());
-
-  server::ServerHostOptions host_options;
-  host_options.address = listen;
-  host_options.tls = {absl::GetFlag(FLAGS_tls_cert_file), absl::GetFlag(FLAGS_tls_key_file),
-                      absl::GetFlag(FLAGS_tls_client_ca_file)};
-  host_options.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
-  server::ServerHost host(host_options, &identity);
-  host.AddService(&handoff_service, handoff::HandoffServiceImpl::kServiceName);
-  events::EventLog* handoff_log = (*handoff_store)->event_log();
-  host.OnShutdown([handoff_log] { handoff_log->Close(); });
-  if (absl::Status s = host.Start(); !s.ok()) return Fail("cannot start serving", s);
+  if (absl::Status s = (*host)->Start(); !s.ok()) return Fail("cannot start serving", s);
 
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
     FILE* f = std::fopen((port_file + ".tmp").c_str(), "w");
-    if (f == nullptr || std::fprintf(f, "%d\n", host.port()) < 0 || std::fclose(f) != 0 ||
+    if (f == nullptr || std::fprintf(f, "%d\n", (*host)->port()) < 0 || std::fclose(f) != 0 ||
         std::rename((port_file + ".tmp").c_str(), port_file.c_str()) != 0) {
       return Fail("cannot write --port_file", absl::InternalError(port_file));
     }
@@ -159,10 +143,8 @@ int RunServerMain(int argc, char** argv, const MainDefaults& defaults, const Sta
 
   const int signal = server::WaitForTerminationSignal();
   log::Info("shutting down", {{"signal", signal}});
-  host.Shutdown();
-  overdue_timer.Stop();
-  queue->Stop();
-  queue.reset();
+  (*host)->Shutdown();
+  host->reset();
   log::Info("stopped cleanly");
   return 0;
 }

@@ -1,16 +1,26 @@
 #ifndef BATON_CMD_SERVER_MAIN_SERVER_MAIN_H_
 #define BATON_CMD_SERVER_MAIN_SERVER_MAIN_H_
 
-// What every Baton server binary's main() does: parse flags (with --help),
-// open the RocksDB store, host the services on one port with health,
-// reflection and auth, and on SIGTERM drain and exit 0. Only main.cc files
-// link this; it is the one place that reads flags.
+// What every Baton server binary's main() does: parse the shared flags
+// (with --help), open the store, host the binary's service modules on one
+// port with health, reflection and auth (server::ModuleHost), and on
+// SIGTERM go NOT_SERVING, serve a lame-duck period, drain and exit 0.
+// Only main.cc files link this; it is the one place that reads flags.
+//
+//   int main(int argc, char** argv) {
+//     baton::cmd::ParseServerFlags(argc, argv, {...});
+//     std::vector<std::unique_ptr<baton::server::ServiceModule>> modules;
+//     modules.push_back(std::make_unique<baton::handoff::HandoffModule>());
+//     return baton::cmd::RunServer(std::move(modules));
+//   }
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
-#include "services/handoff/handoff_store.h"
+#include "common/server/service_module.h"
 
 namespace baton::cmd {
 
@@ -20,13 +30,18 @@ struct MainDefaults {
   std::string data_dir;  // e.g. "./data/batond"
 };
 
-// Runs after the services are open and before serving: e.g. seeding demo
-// data. An error stops the start-up.
-using StartupHook = std::function<absl::Status(handoff::HandoffStore& store)>;
+// Parses the command line (exits on --help or an unknown flag). Call first.
+void ParseServerFlags(int argc, char** argv, const MainDefaults& defaults);
 
-// Returns the process exit code.
-int RunServerMain(int argc, char** argv, const MainDefaults& defaults,
-                  const StartupHook& hook = nullptr);
+// Runs after the modules are open and before serving: e.g. seeding demo
+// data. An error stops the start-up.
+using StartupHook = std::function<absl::Status()>;
+
+// Hosts `modules` until SIGTERM or SIGINT. Returns the process exit code:
+// 0 after an orderly shutdown, 1 when start-up failed (the reason is logged
+// and printed).
+int RunServer(std::vector<std::unique_ptr<server::ServiceModule>> modules,
+              const StartupHook& hook = nullptr);
 
 }  // namespace baton::cmd
 

@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/log/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -87,9 +88,7 @@ absl::Status ServerHost::Start() {
     server_.reset();
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.address));
   }
-  auto* health = server_->GetHealthCheckService();
-  for (auto& [service, name] : services_) health->SetServingStatus(name, true);
-  health->SetServingStatus(true);
+  SetServing(true);
   log::Info("listening", {{"address", options_.address},
                           {"port", port_},
                           {"tls", !options_.tls.cert_file.empty()},
@@ -97,10 +96,23 @@ absl::Status ServerHost::Start() {
   return absl::OkStatus();
 }
 
+void ServerHost::SetServing(bool serving) {
+  auto* health = server_->GetHealthCheckService();
+  for (auto& [service, name] : services_) health->SetServingStatus(name, serving);
+  health->SetServingStatus(serving);
+}
+
 void ServerHost::Shutdown() {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  SetServing(false);
+  if (options_.lame_duck > absl::ZeroDuration()) {
+    // Not a synchronisation: the period itself is the point. Calls keep
+    // being served while health watchers and balancers see NOT_SERVING.
+    log::Info("lame duck: serving while health says NOT_SERVING",
+              {{"seconds", absl::ToDoubleSeconds(options_.lame_duck)}});
+    absl::SleepFor(options_.lame_duck);
+  }
   for (auto& hook : shutdown_hooks_) hook();
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(options_.drain_timeout));

@@ -25,6 +25,10 @@ struct ServerHostOptions {
   // host:port to listen on; port 0 picks a free one. Required.
   std::string address;
   TlsOptions tls;
+  // On shutdown, how long the server keeps serving new calls after its
+  // health turned NOT_SERVING, so that load balancers and clients watching
+  // health move away before the port closes. Default: 0 (none).
+  absl::Duration lame_duck = absl::ZeroDuration();
   // How long in-flight calls get to finish on shutdown before they are
   // cancelled. Default: 10 s.
   absl::Duration drain_timeout = absl::Seconds(10);
@@ -53,8 +57,13 @@ class ServerHost {
   // The bound port (after Start()).
   int port() const { return port_; }
 
-  // Marks every service NOT_SERVING, runs the shutdown hooks, stops
-  // accepting calls and waits up to drain_timeout for running ones.
+  // Sets the health of every registered service and of the server ("").
+  // After Start().
+  void SetServing(bool serving);
+
+  // Marks every service NOT_SERVING, keeps serving for the lame-duck
+  // period, runs the shutdown hooks (which end streams with UNAVAILABLE),
+  // stops accepting calls and waits up to drain_timeout for running ones.
   // Idempotent.
   void Shutdown();
 

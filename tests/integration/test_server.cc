@@ -7,7 +7,6 @@
 #include "common/auth/authenticator.h"
 #include "common/auth/jwt_signer.h"
 #include "common/auth/jwt_verifier.h"
-#include "services/handoff/keys.h"
 
 namespace baton::testing {
 namespace {
@@ -30,21 +29,21 @@ TestServer::~TestServer() { Stop(); }
 void TestServer::Start() {
   auth::JwtVerifierOptions options;
   options.key = kTestKey;
-  identity_ = std::make_unique<server::CallIdentity>(std::make_unique<auth::Authenticator>(
-      OrDie(auth::JwtVerifier::Create(options, Clock::Real()), "verifier")));
-  store_ = OrDie(storage::Store::Open(
-                     {.path = dir_.Sub("db"), .column_families = handoff::keys::ColumnFamilies()}),
-                 "store");
-  queue_ = std::make_unique<storage::CommitQueue>(store_.get(), Clock::Real());
-  handoff_store_ = OrDie(handoff::HandoffStore::Open(store_.get(), queue_.get(), Clock::Real()),
-                         "handoff store");
-  service_ = std::make_unique<handoff::HandoffServiceImpl>(handoff_store_.get(), identity_.get());
-  host_ = std::make_unique<server::ServerHost>(
-      server::ServerHostOptions{.address = "127.0.0.1:0", .drain_timeout = absl::Seconds(5)},
-      identity_.get());
-  host_->AddService(service_.get(), handoff::HandoffServiceImpl::kServiceName);
-  events::EventLog* log = handoff_store_->event_log();
-  host_->OnShutdown([log] { log->Close(); });
+  auto authenticator = std::make_unique<auth::Authenticator>(
+      OrDie(auth::JwtVerifier::Create(options, Clock::Real()), "verifier"));
+  // The overdue timer stays off: tests drive MarkOverdue themselves.
+  auto handoff = std::make_unique<handoff::HandoffModule>(
+      handoff::HandoffModuleOptions{.overdue_timer = false});
+  handoff_ = handoff.get();
+  std::vector<std::unique_ptr<server::ServiceModule>> modules;
+  modules.push_back(std::move(handoff));
+  server::ModuleHostOptions host_options;
+  host_options.store.path = dir_.Sub("db");
+  host_options.server.address = "127.0.0.1:0";
+  host_options.server.drain_timeout = absl::Seconds(5);
+  host_ = OrDie(server::ModuleHost::Open(std::move(host_options), std::move(authenticator),
+                                         std::move(modules)),
+                "module host");
   if (absl::Status s = host_->Start(); !s.ok()) {
     std::cerr << "server: " << s << "\n";
     std::abort();
@@ -60,11 +59,7 @@ void TestServer::Stop() {
   stub_.reset();
   channel_.reset();
   host_.reset();
-  queue_.reset();  // runs what is queued
-  service_.reset();
-  handoff_store_.reset();
-  store_.reset();
-  identity_.reset();
+  handoff_ = nullptr;
 }
 
 std::string Token(const std::string& subject, const std::string& team,

@@ -1,24 +1,21 @@
 #ifndef BATON_TESTS_INTEGRATION_TEST_SERVER_H_
 #define BATON_TESTS_INTEGRATION_TEST_SERVER_H_
 
-// An in-process Baton server for integration tests: the real store on a
-// real RocksDB in a temporary directory, the real gRPC server on an
-// ephemeral loopback port with HS256 token verification, and a client
-// channel to it. Restart() closes everything but the directory and opens it
-// again, for durability tests.
+// An in-process Baton server for integration tests: the production wiring
+// (server::ModuleHost hosting the service modules) on a real RocksDB in a
+// temporary directory, on an ephemeral loopback port with HS256 token
+// verification, and a client channel to it. Restart() closes everything but
+// the directory and opens it again, for durability tests.
 
 #include <memory>
 #include <string>
 
 #include "baton/handoff/v1/handoff_service.grpc.pb.h"
 #include "common/auth/principal.h"
-#include "common/server/identity.h"
-#include "common/server/server_host.h"
-#include "common/storage/commit_queue.h"
-#include "common/storage/store.h"
+#include "common/server/module_host.h"
 #include "common/testing/temp_dir.h"
 #include "grpcpp/grpcpp.h"
-#include "services/handoff/handoff_service.h"
+#include "services/handoff/handoff_module.h"
 #include "services/handoff/handoff_store.h"
 
 namespace baton::testing {
@@ -39,17 +36,14 @@ class TestServer {
 
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   handoff::v1::HandoffService::Stub& stub() const { return *stub_; }
-  handoff::HandoffStore& store() const { return *handoff_store_; }
+  handoff::HandoffStore& store() const { return *handoff_->store(); }
+  server::ModuleHost& host() const { return *host_; }
   int port() const { return host_->port(); }
 
  private:
   TempDir dir_;
-  std::unique_ptr<server::CallIdentity> identity_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<storage::CommitQueue> queue_;
-  std::unique_ptr<handoff::HandoffStore> handoff_store_;
-  std::unique_ptr<handoff::HandoffServiceImpl> service_;
-  std::unique_ptr<server::ServerHost> host_;
+  handoff::HandoffModule* handoff_ = nullptr;  // owned by host_
+  std::unique_ptr<server::ModuleHost> host_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<handoff::v1::HandoffService::Stub> stub_;
 };

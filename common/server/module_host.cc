@@ -1,0 +1,75 @@
+#include "common/server/module_host.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+
+namespace baton::server {
+
+absl::StatusOr<std::unique_ptr<ModuleHost>> ModuleHost::Open(
+    ModuleHostOptions options, std::unique_ptr<auth::Authenticator> authenticator,
+    std::vector<std::unique_ptr<ServiceModule>> modules) {
+  auto host = std::unique_ptr<ModuleHost>(new ModuleHost());
+  host->identity_ = std::make_unique<CallIdentity>(std::move(authenticator));
+
+  storage::StoreOptions store_options = std::move(options.store);
+  for (const auto& module : modules) {
+    for (std::string& cf : module->ColumnFamilies()) {
+      store_options.column_families.push_back(std::move(cf));
+    }
+    for (auto& [cf, op] : module->MergeOperators()) store_options.merge_operators[cf] = op;
+  }
+  const std::string path = store_options.path;
+  auto store = storage::Store::Open(std::move(store_options));
+  if (!store.ok()) return store.status();
+  host->store_ = *std::move(store);
+  log::Info("store open", {{"data_dir", path}});
+  host->queue_ =
+      std::make_unique<storage::CommitQueue>(host->store_.get(), options.clock, options.queue);
+
+  const ModuleContext context{.store = host->store_.get(),
+                              .queue = host->queue_.get(),
+                              .clock = options.clock,
+                              .identity = host->identity_.get()};
+  host->server_ = std::make_unique<ServerHost>(options.server, host->identity_.get());
+  for (auto& module : modules) {
+    if (absl::Status s = module->Open(context); !s.ok()) {
+      return absl::Status(s.code(),
+                          absl::StrCat("opening the ", module->name(), " service: ", s.message()));
+    }
+    for (HostedService& hosted : module->Services()) {
+      host->server_->AddService(hosted.service, std::move(hosted.health_name));
+    }
+    ServiceModule* raw = module.get();
+    host->server_->OnShutdown([raw] { raw->BeginShutdown(); });
+    host->modules_.push_back(std::move(module));
+  }
+  return host;
+}
+
+ModuleHost::~ModuleHost() {
+  Shutdown();
+  // Modules go first (newest first), while the queue and store they point
+  // at are still there; the queue runs what it holds before the store closes.
+  while (!modules_.empty()) modules_.pop_back();
+  queue_.reset();
+  store_.reset();
+}
+
+absl::Status ModuleHost::Start() {
+  if (absl::Status s = server_->Start(); !s.ok()) return s;
+  started_ = true;
+  for (auto& module : modules_) module->Start();
+  return absl::OkStatus();
+}
+
+void ModuleHost::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (started_) server_->Shutdown();  // lame duck, BeginShutdown hooks, drain
+  for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) (*it)->Stop();
+  if (queue_ != nullptr) queue_->Stop();
+}
+
+}  // namespace baton::server
