@@ -49,7 +49,6 @@ absl::Status SeedDemo(handoff::HandoffStore& store) {
   department.set_request_id("demo-seed-department");
   department.set_department_id("clinic");
   department.mutable_department()->set_display_name("诊所 Clinic");
-  department.mutable_department()->set_head_subject("dr-li");
   RETURN_IF_ERROR(RunSync(store, &handoff::HandoffStore::CreateDepartment, admin, department));
 
   for (const DemoTeam& team : kTeams) {

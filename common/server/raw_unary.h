@@ -32,6 +32,15 @@ absl::Status ParseRequest(const std::string& bytes, google::protobuf::Message* m
 // Finishes a unary call: `status` with its details, or the response.
 using Finish = absl::AnyInvocable<void(absl::Status)>;
 
+// Finishes a unary call at once with `status` (e.g. before parsing, when
+// the caller is not authenticated).
+inline grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                           const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
 // Serves one raw unary call: parses a `Request`, calls
 // `handler(const Request&, Response*, Finish)`, and when the handler calls
 // Finish(OK) serializes the response. The handler may finish on any thread.

@@ -44,106 +44,6 @@ Caller MustMakeCaller(Principal principal, absl::string_view act_as = "") {
   return caller.ok() ? *std::move(caller) : Caller{};
 }
 
-// --- MakeCaller -------------------------------------------------------------
-
-TEST(MakeCallerTest, MemberActsForOwnTeam) {
-  Caller caller = MustMakeCaller(Member("alice", "front-desk", "ops"));
-  EXPECT_EQ(caller.team, "front-desk");
-  EXPECT_EQ(caller.principal.subject, "alice");
-  EXPECT_EQ(caller.principal.department, "ops");
-  EXPECT_FALSE(caller.is_admin());
-  EXPECT_FALSE(caller.is_service());
-  EXPECT_EQ(caller.deadline, absl::InfiniteFuture());
-}
-
-TEST(MakeCallerTest, MemberMayNameOwnTeam) {
-  Caller caller = MustMakeCaller(Member("alice", "front-desk", "ops"), "front-desk");
-  EXPECT_EQ(caller.team, "front-desk");
-}
-
-TEST(MakeCallerTest, MemberNamingAnotherTeamIsDenied) {
-  auto caller = MakeCaller(Member("alice", "front-desk", "ops"), "consultation");
-  EXPECT_THAT(caller,
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       AllOf(HasSubstr(std::string(kActAsTeamHeader)), HasSubstr("consultation"))));
-  EXPECT_EQ(ErrorReason(caller.status()), "PERMISSION_DENIED");
-}
-
-TEST(MakeCallerTest, HeadAndAdminMayNotActForAnotherTeam) {
-  EXPECT_THAT(MakeCaller(Head("hana", "front-desk", "ops"), "consultation"),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("service")));
-  EXPECT_THAT(MakeCaller(Admin(), "consultation"),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("service")));
-}
-
-TEST(MakeCallerTest, ServiceActsForTheTeamItNames) {
-  Caller caller = MustMakeCaller(Service(), "consultation");
-  EXPECT_EQ(caller.team, "consultation");
-  EXPECT_TRUE(caller.is_service());
-
-  // Even when the token names a team, the header wins for a service.
-  caller = MustMakeCaller(Service("front-desk"), "consultation");
-  EXPECT_EQ(caller.team, "consultation");
-}
-
-TEST(MakeCallerTest, ServiceWithoutHeaderActsForNoTeam) {
-  Caller caller = MustMakeCaller(Service());
-  EXPECT_EQ(caller.team, "");
-}
-
-// --- RequireAdmin -------------------------------------------------------------
-
-TEST(RequireAdminTest, AdminOnly) {
-  EXPECT_OK(RequireAdmin(MustMakeCaller(Admin()), "CreateTeam"));
-  EXPECT_THAT(RequireAdmin(MustMakeCaller(Member("alice", "front-desk", "ops")), "CreateTeam"),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       AllOf(HasSubstr("CreateTeam"), HasSubstr("admin"), HasSubstr("alice"))));
-  EXPECT_THAT(RequireAdmin(MustMakeCaller(Head("hana", "front-desk", "ops")), "CreateChain"),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("CreateChain")));
-  EXPECT_THAT(RequireAdmin(MustMakeCaller(Service(), "front-desk"), "CreateDepartment"),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("CreateDepartment")));
-}
-
-// --- RequireTeam --------------------------------------------------------------
-
-TEST(RequireTeamTest, TheTeamItself) {
-  EXPECT_OK(RequireTeam(MustMakeCaller(Member("bob", "consultation", "clinic")), "consultation",
-                        "AcceptHandoff", "the customer"));
-}
-
-TEST(RequireTeamTest, ServiceActingForTheTeam) {
-  EXPECT_OK(RequireTeam(MustMakeCaller(Service(), "consultation"), "consultation", "AcceptHandoff",
-                        "the customer"));
-}
-
-TEST(RequireTeamTest, AnotherTeamIsDenied) {
-  EXPECT_THAT(RequireTeam(MustMakeCaller(Member("alice", "front-desk", "ops")), "consultation",
-                          "AcceptHandoff", "the customer"),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       AllOf(HasSubstr("AcceptHandoff"), HasSubstr("the customer"),
-                             HasSubstr("teams/consultation"), HasSubstr("teams/front-desk"))));
-  // A service acting for a different team is denied too.
-  EXPECT_THAT(RequireTeam(MustMakeCaller(Service(), "front-desk"), "consultation", "AcceptHandoff",
-                          "the customer"),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("teams/front-desk")));
-}
-
-TEST(RequireTeamTest, AdminAndHeadAreNotTheTeam) {
-  EXPECT_THAT(RequireTeam(MustMakeCaller(Admin()), "consultation", "OfferHandoff", "the supplier"),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("no team")));
-  EXPECT_THAT(RequireTeam(MustMakeCaller(Head("hana", "front-desk", "clinic")), "consultation",
-                          "OfferHandoff", "the supplier"),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("OfferHandoff")));
-}
-
-TEST(RequireTeamTest, ServiceWithoutTeamIsToldToNameIt) {
-  EXPECT_THAT(RequireTeam(MustMakeCaller(Service()), "consultation", "CreateWorkItem",
-                          "the first stage's team"),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       AllOf(HasSubstr("x-baton-act-as-team"), HasSubstr("CreateWorkItem"),
-                             HasSubstr("teams/consultation"))));
-}
-
 // --- RequireTeamViewer ----------------------------------------------------------
 
 TEST(RequireTeamViewerTest, TheTeam) {
@@ -177,20 +77,6 @@ TEST(RequireTeamViewerTest, ServiceAndAdmin) {
   EXPECT_OK(RequireTeamViewer(MustMakeCaller(Service()), "consultation", "clinic"));
   EXPECT_OK(RequireTeamViewer(MustMakeCaller(Service(), "front-desk"), "consultation", "clinic"));
   EXPECT_OK(RequireTeamViewer(MustMakeCaller(Admin()), "consultation", "clinic"));
-}
-
-// --- RequireServiceOrAdmin --------------------------------------------------------
-
-TEST(RequireServiceOrAdminTest, ServiceOrAdminOnly) {
-  EXPECT_OK(RequireServiceOrAdmin(MustMakeCaller(Service()), "StreamEvents"));
-  EXPECT_OK(RequireServiceOrAdmin(MustMakeCaller(Admin()), "StreamEvents"));
-  EXPECT_THAT(
-      RequireServiceOrAdmin(MustMakeCaller(Member("alice", "front-desk", "ops")), "StreamEvents"),
-      StatusIs(absl::StatusCode::kPermissionDenied,
-               AllOf(HasSubstr("StreamEvents"), HasSubstr("service or admin"))));
-  EXPECT_THAT(
-      RequireServiceOrAdmin(MustMakeCaller(Head("hana", "front-desk", "ops")), "StreamEvents"),
-      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("StreamEvents")));
 }
 
 }  // namespace

@@ -362,7 +362,11 @@ TEST_F(HandoffLifecycleTest, DropWithReason) {
   EXPECT_TRUE(MessageDifferencer::Equals(StoredItem(item->name()), *dropped));
   std::vector<v1::Event> events = Events(before);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_TRUE(MessageDifferencer::Equals(events[0].work_item_dropped(), *dropped));
+  // The event is the item without its fields: the log carries no people's data.
+  v1::WorkItem without_fields = *dropped;
+  without_fields.clear_fields();
+  ASSERT_GT(dropped->fields_size(), 0);
+  EXPECT_TRUE(MessageDifferencer::Equals(events[0].work_item_dropped(), without_fields));
 
   // A dropped item goes nowhere.
   EXPECT_THAT(Offer(Outreach(), item->name(), kFrontDeskFix),

@@ -1,9 +1,12 @@
 // The read side of HandoffStore: gets, paged lists, and what the streams
-// send. Reads see the last committed state and never take the commit queue.
+// send. Reads see the last durable state, check who may read what
+// (access.h), and never take the commit queue.
 
 #include <functional>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/names.h"
+#include "common/api/paging.h"
 #include "common/status/errors.h"
 #include "common/status/rocksdb_status.h"
 #include "common/status/status_macros.h"
@@ -11,56 +14,19 @@
 #include "common/time/proto_time.h"
 #include "services/handoff/handoff_store.h"
 #include "services/handoff/keys.h"
-#include "services/handoff/names.h"
 
 namespace baton::handoff {
+
+using api::kChains;
+using api::kDepartments;
+using api::kHandoffs;
+using api::kTeams;
+using api::kWorkItems;
+using api::Name;
+using api::ParseName;
+using api::StoredId;
+
 namespace {
-
-// At most this many entries are examined per filtered list call; a page may
-// come back short with a token to go on, so no call scans without bound.
-constexpr int kMaxScanPerPage = 5000;
-
-// Scans keys of `cf` that start with `prefix`, from just after the page
-// token's key, calling `visit(key_suffix, value)` until it returns false or
-// `page_size` items were taken. `visit` returns whether it took the item via
-// *taken. Sets next_page_token when more may follow.
-absl::Status ScanPage(const storage::Store& store, rocksdb::ColumnFamilyHandle* cf,
-                      const std::string& prefix, const std::string& page_token, int page_size,
-                      const std::function<absl::Status(
-                          absl::string_view suffix, absl::string_view value, bool* taken)>& visit,
-                      std::string* next_page_token) {
-  std::string start = prefix;
-  if (!page_token.empty()) {
-    ASSIGN_OR_RETURN(std::string last, DecodePageToken(page_token));
-    start = prefix + last;
-    start.push_back('\0');  // the smallest key after `last`
-  }
-  const std::string end = storage::PrefixEnd(prefix);
-  std::shared_ptr<const rocksdb::Snapshot> pin;
-  rocksdb::ReadOptions options = store.DurableReads(&pin);
-  rocksdb::Slice upper(end);
-  if (!end.empty()) options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(options, cf));
-  int taken_count = 0;
-  int scanned = 0;
-  for (it->Seek(start); it->Valid(); it->Next()) {
-    absl::string_view key(it->key().data(), it->key().size());
-    absl::string_view suffix = key.substr(prefix.size());
-    if (taken_count == page_size || scanned == kMaxScanPerPage) {
-      // More remain: resume after the last key examined.
-      std::string last_key(it->key().data(), it->key().size());
-      it->Prev();
-      absl::string_view prev(it->key().data(), it->key().size());
-      *next_page_token = EncodePageToken(prev.substr(prefix.size()));
-      return absl::OkStatus();
-    }
-    bool taken = false;
-    RETURN_IF_ERROR(visit(suffix, {it->value().data(), it->value().size()}, &taken));
-    taken_count += taken;
-    ++scanned;
-  }
-  return FromRocksDb(it->status());
-}
 
 template <typename Message>
 absl::Status ParseStored(absl::string_view value, Message* out) {
@@ -79,42 +45,89 @@ absl::Status HandoffStore::ReadProto(rocksdb::ColumnFamilyHandle* cf, const std:
   return found ? absl::OkStatus() : NotFound(name);
 }
 
-absl::Status HandoffStore::GetDepartment(const v1::GetDepartmentRequest& request,
+absl::StatusOr<std::shared_ptr<const CachedChain>> HandoffStore::ReadChain(
+    absl::string_view id, absl::string_view name) const {
+  if (auto cached = chains_.Find(id); cached != nullptr) return cached;
+  v1::Chain chain;
+  RETURN_IF_ERROR(ReadProto(org_, keys::Org(keys::kChain, id), name, &chain));
+  ASSIGN_OR_RETURN(std::shared_ptr<CachedChain> cached,
+                   WithAudience(std::move(chain), [&](absl::string_view team_id, v1::Team* team) {
+                     return ReadProto(org_, keys::Org(keys::kTeam, team_id), Name(kTeams, team_id),
+                                      team);
+                   }));
+  chains_.Insert(id, cached);  // read from the durable state: committed
+  return cached;
+}
+
+absl::Status HandoffStore::CheckChainReader(const Caller& caller, absl::string_view chain,
+                                            absl::string_view resource) const {
+  if (caller.is_admin() || caller.is_service()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::string chain_id, StoredId("chain", chain, kChains));
+  ASSIGN_OR_RETURN(std::shared_ptr<const CachedChain> cached, ReadChain(chain_id, chain));
+  return RequireChainReader(caller, cached->audience, resource);
+}
+
+absl::Status HandoffStore::FillFields(v1::Handoff* handoff) const {
+  ASSIGN_OR_RETURN(std::string item_id,
+                   StoredId("handoff work item", handoff->work_item(), kWorkItems));
+  v1::WorkItem item;
+  RETURN_IF_ERROR(ReadProto(items_, keys::Item(item_id), handoff->work_item(), &item));
+  *handoff->mutable_fields() = std::move(*item.mutable_fields());
+  return absl::OkStatus();
+}
+
+absl::Status HandoffStore::GetDepartment(const Caller& caller,
+                                         const v1::GetDepartmentRequest& request,
                                          v1::GetDepartmentResponse* response) const {
   ASSIGN_OR_RETURN(std::string id, ParseName("name", request.name(), kDepartments));
   return ReadProto(org_, keys::Org(keys::kDepartment, id), request.name(),
                    response->mutable_department());
 }
 
-absl::Status HandoffStore::GetTeam(const v1::GetTeamRequest& request,
+absl::Status HandoffStore::GetTeam(const Caller& caller, const v1::GetTeamRequest& request,
                                    v1::GetTeamResponse* response) const {
   ASSIGN_OR_RETURN(std::string id, ParseName("name", request.name(), kTeams));
   return ReadProto(org_, keys::Org(keys::kTeam, id), request.name(), response->mutable_team());
 }
 
-absl::Status HandoffStore::GetChain(const v1::GetChainRequest& request,
+absl::Status HandoffStore::GetChain(const Caller& caller, const v1::GetChainRequest& request,
                                     v1::GetChainResponse* response) const {
   ASSIGN_OR_RETURN(std::string id, ParseName("name", request.name(), kChains));
   return ReadProto(org_, keys::Org(keys::kChain, id), request.name(), response->mutable_chain());
 }
 
-absl::Status HandoffStore::GetWorkItem(const v1::GetWorkItemRequest& request,
+absl::Status HandoffStore::GetWorkItem(const Caller& caller, const v1::GetWorkItemRequest& request,
                                        v1::GetWorkItemResponse* response) const {
   ASSIGN_OR_RETURN(std::string id, ParseName("name", request.name(), kWorkItems));
-  return ReadProto(items_, keys::Item(id), request.name(), response->mutable_work_item());
+  v1::WorkItem item;
+  RETURN_IF_ERROR(ReadProto(items_, keys::Item(id), request.name(), &item));
+  RETURN_IF_ERROR(CheckChainReader(caller, item.chain(), request.name()));
+  *response->mutable_work_item() = std::move(item);
+  return absl::OkStatus();
 }
 
-absl::Status HandoffStore::GetHandoff(const v1::GetHandoffRequest& request,
+absl::Status HandoffStore::GetHandoff(const Caller& caller, const v1::GetHandoffRequest& request,
                                       v1::GetHandoffResponse* response) const {
   ASSIGN_OR_RETURN(std::string id, ParseName("name", request.name(), kHandoffs));
-  return ReadProto(handoffs_, keys::Handoff(id), request.name(), response->mutable_handoff());
+  v1::Handoff handoff;
+  RETURN_IF_ERROR(ReadProto(handoffs_, keys::Handoff(id), request.name(), &handoff));
+  RETURN_IF_ERROR(CheckChainReader(caller, handoff.chain(), request.name()));
+  RETURN_IF_ERROR(FillFields(&handoff));
+  *response->mutable_handoff() = std::move(handoff);
+  return absl::OkStatus();
 }
 
-absl::Status HandoffStore::ListDepartments(const v1::ListDepartmentsRequest& request,
+absl::Status HandoffStore::ListDepartments(const Caller& caller,
+                                           const v1::ListDepartmentsRequest& request,
                                            v1::ListDepartmentsResponse* response) const {
-  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  return ScanPage(
-      *store_, org_, keys::OrgPrefix(keys::kDepartment), request.page_token(), page_size,
+  ASSIGN_OR_RETURN(int page_size, api::PageSize(request.page_size()));
+  return api::ScanPage(
+      {.store = store_,
+       .cf = org_,
+       .prefix = keys::OrgPrefix(keys::kDepartment),
+       .page_token = request.page_token(),
+       .filter = "departments",
+       .page_size = page_size},
       [&](absl::string_view, absl::string_view value, bool* taken) {
         *taken = true;
         return ParseStored(value, response->add_departments());
@@ -122,14 +135,19 @@ absl::Status HandoffStore::ListDepartments(const v1::ListDepartmentsRequest& req
       response->mutable_next_page_token());
 }
 
-absl::Status HandoffStore::ListTeams(const v1::ListTeamsRequest& request,
+absl::Status HandoffStore::ListTeams(const Caller& caller, const v1::ListTeamsRequest& request,
                                      v1::ListTeamsResponse* response) const {
-  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
+  ASSIGN_OR_RETURN(int page_size, api::PageSize(request.page_size()));
   if (!request.department().empty()) {
     RETURN_IF_ERROR(ParseName("department", request.department(), kDepartments).status());
   }
-  return ScanPage(
-      *store_, org_, keys::OrgPrefix(keys::kTeam), request.page_token(), page_size,
+  return api::ScanPage(
+      {.store = store_,
+       .cf = org_,
+       .prefix = keys::OrgPrefix(keys::kTeam),
+       .page_token = request.page_token(),
+       .filter = absl::StrCat("teams;department=", request.department()),
+       .page_size = page_size},
       [&](absl::string_view, absl::string_view value, bool* taken) -> absl::Status {
         v1::Team team;
         RETURN_IF_ERROR(ParseStored(value, &team));
@@ -143,11 +161,16 @@ absl::Status HandoffStore::ListTeams(const v1::ListTeamsRequest& request,
       response->mutable_next_page_token());
 }
 
-absl::Status HandoffStore::ListChains(const v1::ListChainsRequest& request,
+absl::Status HandoffStore::ListChains(const Caller& caller, const v1::ListChainsRequest& request,
                                       v1::ListChainsResponse* response) const {
-  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  return ScanPage(
-      *store_, org_, keys::OrgPrefix(keys::kChain), request.page_token(), page_size,
+  ASSIGN_OR_RETURN(int page_size, api::PageSize(request.page_size()));
+  return api::ScanPage(
+      {.store = store_,
+       .cf = org_,
+       .prefix = keys::OrgPrefix(keys::kChain),
+       .page_token = request.page_token(),
+       .filter = "chains",
+       .page_size = page_size},
       [&](absl::string_view, absl::string_view value, bool* taken) {
         *taken = true;
         return ParseStored(value, response->add_chains());
@@ -155,11 +178,15 @@ absl::Status HandoffStore::ListChains(const v1::ListChainsRequest& request,
       response->mutable_next_page_token());
 }
 
-absl::Status HandoffStore::ListWorkItems(const v1::ListWorkItemsRequest& request,
+absl::Status HandoffStore::ListWorkItems(const Caller& caller,
+                                         const v1::ListWorkItemsRequest& request,
                                          v1::ListWorkItemsResponse* response) const {
-  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
+  ASSIGN_OR_RETURN(int page_size, api::PageSize(request.page_size()));
   if (!request.chain().empty()) {
     RETURN_IF_ERROR(ParseName("chain", request.chain(), kChains).status());
+    // Refused up front rather than answered with empty pages.
+    RETURN_IF_ERROR(CheckChainReader(caller, request.chain(),
+                                     absl::StrCat("the work items of ", request.chain())));
   }
   if (!request.holder_team().empty()) {
     RETURN_IF_ERROR(ParseName("holder_team", request.holder_team(), kTeams).status());
@@ -167,8 +194,14 @@ absl::Status HandoffStore::ListWorkItems(const v1::ListWorkItemsRequest& request
   if (!v1::WorkItemState_IsValid(request.state())) {
     return InvalidField("state", "is not a WorkItemState value");
   }
-  return ScanPage(
-      *store_, items_, "", request.page_token(), page_size,
+  return api::ScanPage(
+      {.store = store_,
+       .cf = items_,
+       .prefix = "",
+       .page_token = request.page_token(),
+       .filter = absl::StrCat("items;chain=", request.chain(), ";holder=", request.holder_team(),
+                              ";state=", request.state()),
+       .page_size = page_size},
       [&](absl::string_view, absl::string_view value, bool* taken) -> absl::Status {
         v1::WorkItem item;
         RETURN_IF_ERROR(ParseStored(value, &item));
@@ -177,6 +210,10 @@ absl::Status HandoffStore::ListWorkItems(const v1::ListWorkItemsRequest& request
             (request.state() != v1::WORK_ITEM_STATE_UNSPECIFIED &&
              item.state() != request.state())) {
           return absl::OkStatus();
+        }
+        // Only what the caller may read (need to know): others are skipped.
+        if (absl::Status s = CheckChainReader(caller, item.chain(), item.name()); !s.ok()) {
+          return s.code() == absl::StatusCode::kPermissionDenied ? absl::OkStatus() : s;
         }
         *response->add_work_items() = std::move(item);
         *taken = true;
@@ -188,7 +225,7 @@ absl::Status HandoffStore::ListWorkItems(const v1::ListWorkItemsRequest& request
 absl::Status HandoffStore::ListHandoffs(const Caller& caller,
                                         const v1::ListHandoffsRequest& request,
                                         v1::ListHandoffsResponse* response) const {
-  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
+  ASSIGN_OR_RETURN(int page_size, api::PageSize(request.page_size()));
   ASSIGN_OR_RETURN(std::string team_id, ParseName("team", request.team(), kTeams));
   if (request.box() != v1::BOX_INBOX && request.box() != v1::BOX_OUTBOX) {
     return InvalidField("box", "is required: BOX_INBOX or BOX_OUTBOX");
@@ -198,21 +235,30 @@ absl::Status HandoffStore::ListHandoffs(const Caller& caller,
   }
   v1::Team team;
   RETURN_IF_ERROR(ReadProto(org_, keys::Org(keys::kTeam, team_id), request.team(), &team));
-  RETURN_IF_ERROR(RequireTeamViewer(
-      caller, team_id, ParseName("department", team.department(), kDepartments).value_or("")));
+  ASSIGN_OR_RETURN(std::string department_id,
+                   StoredId("team department", team.department(), kDepartments));
+  RETURN_IF_ERROR(RequireTeamViewer(caller, team_id, department_id));
   const auto box = request.box() == v1::BOX_INBOX ? keys::Box::kInbox : keys::Box::kOutbox;
-  return ScanPage(
-      *store_, index_, keys::BoxPrefix(team_id, box), request.page_token(), page_size,
+  // A state filter reads that state's index: listing the open offers of a
+  // team with a long history reads only the open ones.
+  const std::string prefix = request.state() == v1::HANDOFF_STATE_UNSPECIFIED
+                                 ? keys::BoxPrefix(team_id, box)
+                                 : keys::StateBoxPrefix(team_id, box, request.state());
+  return api::ScanPage(
+      {.store = store_,
+       .cf = index_,
+       .prefix = prefix,
+       .page_token = request.page_token(),
+       .filter = absl::StrCat("handoffs;team=", team_id, ";box=", request.box(),
+                              ";state=", request.state()),
+       .page_size = page_size},
       [&](absl::string_view suffix, absl::string_view, bool* taken) -> absl::Status {
         std::string id;
         storage::KeyReader reader(suffix);
         if (!reader.Str(&id)) return absl::DataLossError("box index holds a malformed key");
         v1::Handoff handoff;
         RETURN_IF_ERROR(ReadProto(handoffs_, keys::Handoff(id), Name(kHandoffs, id), &handoff));
-        if (request.state() != v1::HANDOFF_STATE_UNSPECIFIED &&
-            handoff.state() != request.state()) {
-          return absl::OkStatus();
-        }
+        RETURN_IF_ERROR(FillFields(&handoff));
         *response->add_handoffs() = std::move(handoff);
         *taken = true;
         return absl::OkStatus();
@@ -243,13 +289,14 @@ absl::StatusOr<std::string> HandoffStore::AuthorizeInboxWatch(const Caller& call
   ASSIGN_OR_RETURN(std::string team_id, ParseName("team", team, kTeams));
   v1::Team stored;
   RETURN_IF_ERROR(ReadProto(org_, keys::Org(keys::kTeam, team_id), team, &stored));
-  RETURN_IF_ERROR(RequireTeamViewer(
-      caller, team_id, ParseName("department", stored.department(), kDepartments).value_or("")));
+  ASSIGN_OR_RETURN(std::string department_id,
+                   StoredId("team department", stored.department(), kDepartments));
+  RETURN_IF_ERROR(RequireTeamViewer(caller, team_id, department_id));
   return team_id;
 }
 
 absl::Status HandoffStore::AuthorizeEventStream(const Caller& caller) {
-  return RequireServiceOrAdmin(caller, "StreamEvents");
+  return auth::RequireServiceOrAdmin(caller, "StreamEvents");
 }
 
 bool HandoffStore::DecodeEvent(const events::EventLog::Entry& entry, v1::Event* event) {

@@ -1,7 +1,7 @@
 #include "services/handoff/handoff_service.h"
 
 #include "common/events/log_tail_reactor.h"
-#include "common/server/raw_unary.h"
+#include "common/server/unary_adapter.h"
 #include "common/status/grpc_status.h"
 
 namespace baton::handoff {
@@ -19,52 +19,13 @@ grpc::ServerWriteReactor<Response>* FailedStream(const absl::Status& status) {
 
 }  // namespace
 
-absl::StatusOr<Caller> HandoffServiceImpl::CallerOf(Ctx* ctx) const {
-  absl::StatusOr<auth::Principal> principal = identity_->Of(ctx);
-  if (!principal.ok()) return principal.status();
-  absl::string_view act_as;
-  const auto& metadata = ctx->client_metadata();
-  if (auto it = metadata.find(std::string(kActAsTeamHeader)); it != metadata.end()) {
-    act_as = absl::string_view(it->second.data(), it->second.size());
-  }
-  absl::StatusOr<Caller> caller = MakeCaller(*std::move(principal), act_as);
-  if (caller.ok() && ctx->deadline() != std::chrono::system_clock::time_point::max()) {
-    caller->deadline = absl::FromChrono(ctx->deadline());
-  }
-  return caller;
-}
-
-template <typename Request, typename Response>
-HandoffServiceImpl::Reactor* HandoffServiceImpl::Mutate(
-    Ctx* ctx, const Buf* in, Buf* out,
-    void (HandoffStore::*method)(const Caller&, const Request&, Response*, Done)) {
-  return server::ServeRawUnary<Request, Response>(
-      ctx, in, out, [&](const Request& request, Response* response, server::Finish finish) {
-        absl::StatusOr<Caller> caller = CallerOf(ctx);
-        if (!caller.ok()) return finish(caller.status());
-        (store_->*method)(*caller, request, response, std::move(finish));
-      });
-}
-
-template <typename Request, typename Response>
-HandoffServiceImpl::Reactor* HandoffServiceImpl::Read(
-    Ctx* ctx, const Buf* in, Buf* out,
-    absl::Status (HandoffStore::*method)(const Request&, Response*) const) {
-  return server::ServeRawUnary<Request, Response>(
-      ctx, in, out, [&](const Request& request, Response* response, server::Finish finish) {
-        absl::StatusOr<Caller> caller = CallerOf(ctx);
-        if (!caller.ok()) return finish(caller.status());
-        finish((store_->*method)(request, response));
-      });
-}
-
 #define BATON_MUTATION(Method)                                                                 \
   HandoffServiceImpl::Reactor* HandoffServiceImpl::Method(Ctx* ctx, const Buf* in, Buf* out) { \
-    return Mutate(ctx, in, out, &HandoffStore::Method);                                        \
+    return server::ServeMutation(ctx, in, out, *identity_, store_, &HandoffStore::Method);     \
   }
 #define BATON_READ(Method)                                                                     \
   HandoffServiceImpl::Reactor* HandoffServiceImpl::Method(Ctx* ctx, const Buf* in, Buf* out) { \
-    return Read(ctx, in, out, &HandoffStore::Method);                                          \
+    return server::ServeRead(ctx, in, out, *identity_, store_, &HandoffStore::Method);         \
   }
 
 BATON_MUTATION(CreateDepartment)
@@ -85,24 +46,14 @@ BATON_READ(ListChains)
 BATON_READ(GetWorkItem)
 BATON_READ(ListWorkItems)
 BATON_READ(GetHandoff)
+BATON_READ(ListHandoffs)
 
 #undef BATON_MUTATION
 #undef BATON_READ
 
-HandoffServiceImpl::Reactor* HandoffServiceImpl::ListHandoffs(Ctx* ctx, const Buf* in, Buf* out) {
-  return server::ServeRawUnary<v1::ListHandoffsRequest, v1::ListHandoffsResponse>(
-      ctx, in, out,
-      [&](const v1::ListHandoffsRequest& request, v1::ListHandoffsResponse* response,
-          server::Finish finish) {
-        absl::StatusOr<Caller> caller = CallerOf(ctx);
-        if (!caller.ok()) return finish(caller.status());
-        finish(store_->ListHandoffs(*caller, request, response));
-      });
-}
-
 grpc::ServerWriteReactor<v1::WatchInboxResponse>* HandoffServiceImpl::WatchInbox(
     Ctx* ctx, const v1::WatchInboxRequest* request) {
-  absl::StatusOr<Caller> caller = CallerOf(ctx);
+  absl::StatusOr<Caller> caller = server::CallerOf(ctx, *identity_);
   if (!caller.ok()) return FailedStream<v1::WatchInboxResponse>(caller.status());
   absl::StatusOr<std::string> team_id = store_->AuthorizeInboxWatch(*caller, request->team());
   if (!team_id.ok()) return FailedStream<v1::WatchInboxResponse>(team_id.status());
@@ -123,7 +74,7 @@ grpc::ServerWriteReactor<v1::WatchInboxResponse>* HandoffServiceImpl::WatchInbox
 
 grpc::ServerWriteReactor<v1::StreamEventsResponse>* HandoffServiceImpl::StreamEvents(
     Ctx* ctx, const v1::StreamEventsRequest* request) {
-  absl::StatusOr<Caller> caller = CallerOf(ctx);
+  absl::StatusOr<Caller> caller = server::CallerOf(ctx, *identity_);
   if (!caller.ok()) return FailedStream<v1::StreamEventsResponse>(caller.status());
   if (absl::Status s = HandoffStore::AuthorizeEventStream(*caller); !s.ok()) {
     return FailedStream<v1::StreamEventsResponse>(s);

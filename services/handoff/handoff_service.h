@@ -1,11 +1,11 @@
 #ifndef BATON_SERVICES_HANDOFF_HANDOFF_SERVICE_H_
 #define BATON_SERVICES_HANDOFF_HANDOFF_SERVICE_H_
 
-// The gRPC adapter of baton.handoff.v1.HandoffService: authenticates the
-// caller, calls HandoffStore, maps the status. Unary methods are raw
-// callback methods so that requests are parsed by server::ServeRawUnary
-// (invalid UTF-8 → INVALID_ARGUMENT naming the field); the two streams are
-// typed callback methods.
+// The gRPC adapter of baton.handoff.v1.HandoffService: a one-liner per
+// method over HandoffStore (common/server/unary_adapter.h authenticates,
+// parses, calls and maps the status). Unary methods are raw callback
+// methods so that requests are parsed by server::ServeRawUnary (invalid
+// UTF-8 → INVALID_ARGUMENT naming the field).
 
 #include "baton/handoff/v1/handoff_service.grpc.pb.h"
 #include "common/server/identity.h"
@@ -74,16 +74,6 @@ class HandoffServiceImpl final : public internal::RawHandoffService {
       Ctx* ctx, const v1::StreamEventsRequest* request) override;
 
  private:
-  // The authenticated caller, the team it acts for and its deadline.
-  absl::StatusOr<Caller> CallerOf(Ctx* ctx) const;
-
-  template <typename Request, typename Response>
-  Reactor* Mutate(Ctx* ctx, const Buf* in, Buf* out,
-                  void (HandoffStore::*method)(const Caller&, const Request&, Response*, Done));
-  template <typename Request, typename Response>
-  Reactor* Read(Ctx* ctx, const Buf* in, Buf* out,
-                absl::Status (HandoffStore::*method)(const Request&, Response*) const);
-
   HandoffStore* const store_;
   server::CallIdentity* const identity_;
 };

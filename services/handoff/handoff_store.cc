@@ -4,19 +4,28 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/names.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_codec.h"
 #include "common/time/proto_time.h"
 #include "services/handoff/keys.h"
-#include "services/handoff/names.h"
 #include "services/handoff/validation.h"
 
 namespace baton::handoff {
+
+using api::kChains;
+using api::kDepartments;
+using api::kHandoffs;
+using api::kTeams;
+using api::kWorkItems;
+using api::Name;
+using api::StoredId;
+
 namespace {
 
 absl::Status AlreadyExists(const std::string& name) {
-  return ErrorWithInfo(absl::StatusCode::kAlreadyExists, "ALREADY_EXISTS",
+  return ErrorWithInfo(absl::StatusCode::kAlreadyExists, "RESOURCE_EXISTS",
                        absl::StrCat(name, " already exists"), {{"resource", name}});
 }
 
@@ -83,6 +92,13 @@ common::v1::Actor ActorOf(const Caller& caller) {
   return actor;
 }
 
+// The event form of a resource: no people's data (see the class comment).
+template <typename Message>
+Message WithoutFields(Message message) {
+  message.clear_fields();
+  return message;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HandoffStore>> HandoffStore::Open(storage::Store* store,
@@ -144,17 +160,21 @@ absl::Status HandoffStore::LoadTeam(storage::Transaction& tx, absl::string_view 
 }
 
 absl::Status HandoffStore::LoadChain(storage::Transaction& tx, absl::string_view id,
-                                     std::shared_ptr<const v1::Chain>* chain) const {
+                                     std::shared_ptr<const CachedChain>* chain) const {
   if ((*chain = chains_.Find(id)) != nullptr) return absl::OkStatus();
   const std::string key = keys::Org(keys::kChain, id);
-  auto loaded = std::make_shared<v1::Chain>();
-  ASSIGN_OR_RETURN(bool found, tx.GetProto(org_, key, loaded.get()));
+  v1::Chain loaded;
+  ASSIGN_OR_RETURN(bool found, tx.GetProto(org_, key, &loaded));
   if (!found) return NotFound(Name(kChains, id));
+  ASSIGN_OR_RETURN(std::shared_ptr<CachedChain> cached,
+                   WithAudience(std::move(loaded), [&](absl::string_view team_id, v1::Team* team) {
+                     return LoadTeam(tx, team_id, team);
+                   }));
   // Remember it only once it is durable (Store::Get reads the durable
   // snapshot): until then a crash could still undo its creation.
   ASSIGN_OR_RETURN(std::optional<std::string> committed, store_->Get(org_, key));
-  if (committed.has_value()) chains_.Insert(id, loaded);
-  *chain = std::move(loaded);
+  if (committed.has_value()) chains_.Insert(id, cached);
+  *chain = std::move(cached);
   return absl::OkStatus();
 }
 
@@ -176,10 +196,11 @@ void HandoffStore::CreateDepartment(const Caller& caller,
                                     const v1::CreateDepartmentRequest& request,
                                     v1::CreateDepartmentResponse* response, Done done) {
   if (absl::Status s = Validate(request); !s.ok()) return done(s);
-  if (absl::Status s = RequireAdmin(caller, "CreateDepartment"); !s.ok()) return done(s);
-  const std::string id = request.department_id().empty() ? ids_.Next() : request.department_id();
+  if (absl::Status s = auth::RequireAdmin(caller, "CreateDepartment"); !s.ok()) return done(s);
   Submit("CreateDepartment", caller, request, response, std::move(done),
-         [this, caller, id, &request, response](storage::Transaction& tx) -> absl::Status {
+         [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
+           const std::string id =
+               request.department_id().empty() ? ids_.Next() : request.department_id();
            const std::string key = keys::Org(keys::kDepartment, id);
            ASSIGN_OR_RETURN(auto existing, tx.Get(org_, key));
            if (existing.has_value()) return AlreadyExists(Name(kDepartments, id));
@@ -196,13 +217,13 @@ void HandoffStore::CreateDepartment(const Caller& caller,
 
 void HandoffStore::CreateTeam(const Caller& caller, const v1::CreateTeamRequest& request,
                               v1::CreateTeamResponse* response, Done done) {
-  if (absl::Status s = Validate(request); !s.ok()) return done(s);
-  if (absl::Status s = RequireAdmin(caller, "CreateTeam"); !s.ok()) return done(s);
-  const std::string id = request.team_id().empty() ? ids_.Next() : request.team_id();
+  absl::StatusOr<std::string> department_id = Validate(request);
+  if (!department_id.ok()) return done(department_id.status());
+  if (absl::Status s = auth::RequireAdmin(caller, "CreateTeam"); !s.ok()) return done(s);
   Submit("CreateTeam", caller, request, response, std::move(done),
-         [this, caller, id, &request, response](storage::Transaction& tx) -> absl::Status {
-           const std::string department_id =
-               *ParseName("team.department", request.team().department(), kDepartments);
+         [this, caller, department_id = *std::move(department_id), &request,
+          response](storage::Transaction& tx) -> absl::Status {
+           const std::string id = request.team_id().empty() ? ids_.Next() : request.team_id();
            ASSIGN_OR_RETURN(auto department,
                             tx.Get(org_, keys::Org(keys::kDepartment, department_id)));
            if (!department.has_value()) return NotFound(request.team().department());
@@ -221,16 +242,17 @@ void HandoffStore::CreateTeam(const Caller& caller, const v1::CreateTeamRequest&
 
 void HandoffStore::CreateChain(const Caller& caller, const v1::CreateChainRequest& request,
                                v1::CreateChainResponse* response, Done done) {
-  if (absl::Status s = Validate(request); !s.ok()) return done(s);
-  if (absl::Status s = RequireAdmin(caller, "CreateChain"); !s.ok()) return done(s);
-  const std::string id = request.chain_id().empty() ? ids_.Next() : request.chain_id();
+  absl::StatusOr<std::vector<std::string>> owners = Validate(request);
+  if (!owners.ok()) return done(owners.status());
+  if (absl::Status s = auth::RequireAdmin(caller, "CreateChain"); !s.ok()) return done(s);
   Submit("CreateChain", caller, request, response, std::move(done),
-         [this, caller, id, &request, response](storage::Transaction& tx) -> absl::Status {
-           for (const v1::Stage& stage : request.chain().stages()) {
+         [this, caller, owners = *std::move(owners), &request,
+          response](storage::Transaction& tx) -> absl::Status {
+           for (const std::string& owner : owners) {
              v1::Team team;
-             RETURN_IF_ERROR(
-                 LoadTeam(tx, *ParseName("owner_team", stage.owner_team(), kTeams), &team));
+             RETURN_IF_ERROR(LoadTeam(tx, owner, &team));
            }
+           const std::string id = request.chain_id().empty() ? ids_.Next() : request.chain_id();
            const std::string key = keys::Org(keys::kChain, id);
            ASSIGN_OR_RETURN(auto existing, tx.Get(org_, key));
            if (existing.has_value()) return AlreadyExists(Name(kChains, id));
@@ -248,17 +270,18 @@ void HandoffStore::CreateChain(const Caller& caller, const v1::CreateChainReques
 
 void HandoffStore::CreateWorkItem(const Caller& caller, const v1::CreateWorkItemRequest& request,
                                   v1::CreateWorkItemResponse* response, Done done) {
-  if (absl::Status s = Validate(request); !s.ok()) return done(s);
-  const std::string id = ids_.Next();
+  absl::StatusOr<std::string> chain_id = Validate(request);
+  if (!chain_id.ok()) return done(chain_id.status());
   Submit(
       "CreateWorkItem", caller, request, response, std::move(done),
-      [this, caller, id, &request, response](storage::Transaction& tx) -> absl::Status {
-        const std::string chain_id = *ParseName("chain", request.chain(), kChains);
-        std::shared_ptr<const v1::Chain> chain;
+      [this, caller, chain_id = *std::move(chain_id), &request,
+       response](storage::Transaction& tx) -> absl::Status {
+        std::shared_ptr<const CachedChain> chain;
         RETURN_IF_ERROR(LoadChain(tx, chain_id, &chain));
-        const v1::Stage& first = chain->stages(0);
-        const std::string team_id = *ParseName("owner_team", first.owner_team(), kTeams);
-        RETURN_IF_ERROR(RequireTeam(caller, team_id, "CreateWorkItem", "the first stage's team"));
+        const v1::Stage& first = chain->chain.stages(0);
+        ASSIGN_OR_RETURN(std::string team_id, StoredId("owner team", first.owner_team(), kTeams));
+        RETURN_IF_ERROR(auth::RequireTeam(caller, team_id, "CreateWorkItem", "the first stage's",
+                                          "NOT_FIRST_STAGE"));
         const std::string ref_key = keys::ExternalReference(chain_id, request.external_reference());
         ASSIGN_OR_RETURN(auto existing, tx.Get(index_, ref_key));
         if (existing.has_value()) {
@@ -273,6 +296,8 @@ void HandoffStore::CreateWorkItem(const Caller& caller, const v1::CreateWorkItem
             !missing.empty()) {
           return MissingFieldsError(missing, first);
         }
+        // Made here, on the committer: ids follow commit order.
+        const std::string id = ids_.Next();
         v1::WorkItem item;
         item.set_name(Name(kWorkItems, id));
         item.set_chain(request.chain());
@@ -285,39 +310,50 @@ void HandoffStore::CreateWorkItem(const Caller& caller, const v1::CreateWorkItem
         *item.mutable_update_time() = ToProto(tx.now());
         tx.PutProto(items_, keys::Item(id), item);
         tx.Put(index_, ref_key, id);
-        AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_work_item_created() = item; });
+        AppendEvent(tx, caller,
+                    [&](v1::Event& e) { *e.mutable_work_item_created() = WithoutFields(item); });
         *response->mutable_work_item() = std::move(item);
         return absl::OkStatus();
       });
 }
 
+// Loads the active work item `id` held by the caller's team, for `action`.
+absl::Status HandoffStore::LoadHeldItem(storage::Transaction& tx, const Caller& caller,
+                                        absl::string_view action, absl::string_view id,
+                                        v1::WorkItem* item) const {
+  RETURN_IF_ERROR(LoadItem(tx, id, item));
+  ASSIGN_OR_RETURN(std::string holder, StoredId("holder team", item->holder_team(), kTeams));
+  RETURN_IF_ERROR(auth::RequireTeam(caller, holder, action, "the holding", "NOT_HOLDER"));
+  if (item->state() != v1::WORK_ITEM_STATE_ACTIVE) {
+    return WrongState(item->name(), absl::StrCat("is ", StateName(item->state()), ", not active"));
+  }
+  return absl::OkStatus();
+}
+
 void HandoffStore::CompleteWorkItem(const Caller& caller,
                                     const v1::CompleteWorkItemRequest& request,
                                     v1::CompleteWorkItemResponse* response, Done done) {
-  if (absl::Status s = Validate(request); !s.ok()) return done(s);
+  absl::StatusOr<std::string> item_id = Validate(request);
+  if (!item_id.ok()) return done(item_id.status());
   Submit(
       "CompleteWorkItem", caller, request, response, std::move(done),
-      [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
-        const std::string id = *ParseName("name", request.name(), kWorkItems);
+      [this, caller, id = *std::move(item_id), response](storage::Transaction& tx) -> absl::Status {
         v1::WorkItem item;
-        RETURN_IF_ERROR(LoadItem(tx, id, &item));
-        RETURN_IF_ERROR(RequireTeam(caller, *ParseName("holder_team", item.holder_team(), kTeams),
-                                    "CompleteWorkItem", "the holding"));
-        if (item.state() != v1::WORK_ITEM_STATE_ACTIVE) {
+        RETURN_IF_ERROR(LoadHeldItem(tx, caller, "CompleteWorkItem", id, &item));
+        ASSIGN_OR_RETURN(std::string chain_id, StoredId("item chain", item.chain(), kChains));
+        std::shared_ptr<const CachedChain> chain;
+        RETURN_IF_ERROR(LoadChain(tx, chain_id, &chain));
+        const int stages = chain->chain.stages_size();
+        if (item.stage_index() != stages - 1) {
           return WrongState(item.name(),
-                            absl::StrCat("is ", StateName(item.state()), ", not active"));
-        }
-        std::shared_ptr<const v1::Chain> chain;
-        RETURN_IF_ERROR(LoadChain(tx, *ParseName("chain", item.chain(), kChains), &chain));
-        if (item.stage_index() != chain->stages_size() - 1) {
-          return WrongState(item.name(), absl::StrCat("is at stage ", item.stage_index() + 1,
-                                                      " of ", chain->stages_size(),
-                                                      "; only the last stage completes it"));
+                            absl::StrCat("is at stage ", item.stage_index() + 1, " of ", stages,
+                                         "; only the last stage completes it"));
         }
         item.set_state(v1::WORK_ITEM_STATE_COMPLETED);
         *item.mutable_update_time() = ToProto(tx.now());
         tx.PutProto(items_, keys::Item(id), item);
-        AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_work_item_completed() = item; });
+        AppendEvent(tx, caller,
+                    [&](v1::Event& e) { *e.mutable_work_item_completed() = WithoutFields(item); });
         *response->mutable_work_item() = std::move(item);
         return absl::OkStatus();
       });
@@ -325,60 +361,51 @@ void HandoffStore::CompleteWorkItem(const Caller& caller,
 
 void HandoffStore::DropWorkItem(const Caller& caller, const v1::DropWorkItemRequest& request,
                                 v1::DropWorkItemResponse* response, Done done) {
-  if (absl::Status s = Validate(request); !s.ok()) return done(s);
-  Submit(
-      "DropWorkItem", caller, request, response, std::move(done),
-      [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
-        const std::string id = *ParseName("name", request.name(), kWorkItems);
-        v1::WorkItem item;
-        RETURN_IF_ERROR(LoadItem(tx, id, &item));
-        RETURN_IF_ERROR(RequireTeam(caller, *ParseName("holder_team", item.holder_team(), kTeams),
-                                    "DropWorkItem", "the holding"));
-        if (item.state() != v1::WORK_ITEM_STATE_ACTIVE) {
-          return WrongState(item.name(),
-                            absl::StrCat("is ", StateName(item.state()), ", not active"));
-        }
-        if (!item.open_handoff().empty()) {
-          return WrongState(item.name(), absl::StrCat("is offered in ", item.open_handoff(),
-                                                      "; wait for the customer's decision"));
-        }
-        item.set_state(v1::WORK_ITEM_STATE_DROPPED);
-        item.set_drop_reason(request.reason());
-        item.set_drop_note(request.note());
-        *item.mutable_update_time() = ToProto(tx.now());
-        tx.PutProto(items_, keys::Item(id), item);
-        AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_work_item_dropped() = item; });
-        *response->mutable_work_item() = std::move(item);
-        return absl::OkStatus();
-      });
+  absl::StatusOr<std::string> item_id = Validate(request);
+  if (!item_id.ok()) return done(item_id.status());
+  Submit("DropWorkItem", caller, request, response, std::move(done),
+         [this, caller, id = *std::move(item_id), &request,
+          response](storage::Transaction& tx) -> absl::Status {
+           v1::WorkItem item;
+           RETURN_IF_ERROR(LoadHeldItem(tx, caller, "DropWorkItem", id, &item));
+           if (!item.open_handoff().empty()) {
+             return WrongState(item.name(), absl::StrCat("is offered in ", item.open_handoff(),
+                                                         "; wait for the customer's decision"));
+           }
+           item.set_state(v1::WORK_ITEM_STATE_DROPPED);
+           item.set_drop_reason(request.reason());
+           item.set_drop_note(request.note());
+           *item.mutable_update_time() = ToProto(tx.now());
+           tx.PutProto(items_, keys::Item(id), item);
+           AppendEvent(tx, caller,
+                       [&](v1::Event& e) { *e.mutable_work_item_dropped() = WithoutFields(item); });
+           *response->mutable_work_item() = std::move(item);
+           return absl::OkStatus();
+         });
 }
 
 // --- Handoffs --------------------------------------------------------------
 
 void HandoffStore::OfferHandoff(const Caller& caller, const v1::OfferHandoffRequest& request,
                                 v1::OfferHandoffResponse* response, Done done) {
-  if (absl::Status s = Validate(request); !s.ok()) return done(s);
-  const std::string handoff_id = ids_.Next();
+  absl::StatusOr<std::string> item_id = Validate(request);
+  if (!item_id.ok()) return done(item_id.status());
   Submit(
       "OfferHandoff", caller, request, response, std::move(done),
-      [this, caller, handoff_id, &request, response](storage::Transaction& tx) -> absl::Status {
-        const std::string item_id = *ParseName("work_item", request.work_item(), kWorkItems);
+      [this, caller, item_id = *std::move(item_id), &request,
+       response](storage::Transaction& tx) -> absl::Status {
         v1::WorkItem item;
-        RETURN_IF_ERROR(LoadItem(tx, item_id, &item));
-        const std::string supplier = *ParseName("holder_team", item.holder_team(), kTeams);
-        RETURN_IF_ERROR(RequireTeam(caller, supplier, "OfferHandoff", "the holding (supplier)"));
-        if (item.state() != v1::WORK_ITEM_STATE_ACTIVE) {
-          return WrongState(item.name(),
-                            absl::StrCat("is ", StateName(item.state()), ", not active"));
-        }
+        RETURN_IF_ERROR(LoadHeldItem(tx, caller, "OfferHandoff", item_id, &item));
         if (!item.open_handoff().empty()) {
           return WrongState(item.name(),
                             absl::StrCat("is already offered in ", item.open_handoff()));
         }
-        std::shared_ptr<const v1::Chain> chain;
-        RETURN_IF_ERROR(LoadChain(tx, *ParseName("chain", item.chain(), kChains), &chain));
+        ASSIGN_OR_RETURN(std::string supplier, StoredId("holder team", item.holder_team(), kTeams));
+        ASSIGN_OR_RETURN(std::string chain_id, StoredId("item chain", item.chain(), kChains));
+        std::shared_ptr<const CachedChain> chain;
+        RETURN_IF_ERROR(LoadChain(tx, chain_id, &chain));
         const int to = item.stage_index() + 1;
-        if (to >= chain->stages_size()) {
+        if (to >= chain->chain.stages_size()) {
           return WrongState(item.name(),
                             "is at the last stage; complete it instead of offering it");
         }
@@ -387,7 +414,7 @@ void HandoffStore::OfferHandoff(const Caller& caller, const v1::OfferHandoffRequ
           return InvalidField("fields", absl::StrCat("the item would hold ", item.fields_size(),
                                                      " fields; at most ", kMaxFields, " allowed"));
         }
-        const v1::Stage& next = chain->stages(to);
+        const v1::Stage& next = chain->chain.stages(to);
         if (auto missing = MissingFields(next.required_fields(), item.fields()); !missing.empty()) {
           return MissingFieldsError(missing, next);
         }
@@ -401,8 +428,10 @@ void HandoffStore::OfferHandoff(const Caller& caller, const v1::OfferHandoffRequ
         ++attempts;
         tx.Put(index_, attempts_key, storage::KeyWriter().U32(attempts).Take());
 
-        const std::string customer = *ParseName("owner_team", next.owner_team(), kTeams);
+        ASSIGN_OR_RETURN(std::string customer, StoredId("owner team", next.owner_team(), kTeams));
         const absl::Time due = tx.now() + FromProto(next.sla());
+        // Made here, on the committer: ids follow commit order.
+        const std::string handoff_id = ids_.Next();
         v1::Handoff handoff;
         handoff.set_name(Name(kHandoffs, handoff_id));
         handoff.set_work_item(item.name());
@@ -413,7 +442,6 @@ void HandoffStore::OfferHandoff(const Caller& caller, const v1::OfferHandoffRequ
         handoff.set_customer_team(next.owner_team());
         handoff.set_attempt(static_cast<int32_t>(attempts));
         handoff.set_state(v1::HANDOFF_STATE_OFFERED);
-        *handoff.mutable_fields() = item.fields();
         handoff.set_note(request.note());
         *handoff.mutable_offer_time() = ToProto(tx.now());
         *handoff.mutable_due_time() = ToProto(due);
@@ -422,62 +450,90 @@ void HandoffStore::OfferHandoff(const Caller& caller, const v1::OfferHandoffRequ
         item.set_open_handoff(handoff.name());
         *item.mutable_update_time() = ToProto(tx.now());
         tx.PutProto(items_, keys::Item(item_id), item);
-        tx.PutProto(handoffs_, keys::Handoff(handoff_id), handoff);
+        tx.PutProto(handoffs_, keys::Handoff(handoff_id), handoff);  // without the fields
         tx.Put(index_, keys::BoxEntry(customer, keys::Box::kInbox, handoff_id), "");
         tx.Put(index_, keys::BoxEntry(supplier, keys::Box::kOutbox, handoff_id), "");
+        tx.Put(
+            index_,
+            keys::StateBoxEntry(customer, keys::Box::kInbox, v1::HANDOFF_STATE_OFFERED, handoff_id),
+            "");
+        tx.Put(index_,
+               keys::StateBoxEntry(supplier, keys::Box::kOutbox, v1::HANDOFF_STATE_OFFERED,
+                                   handoff_id),
+               "");
         tx.Put(index_, keys::Due(due, handoff_id), "");
         AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_handoff_offered() = handoff; });
+        *handoff.mutable_fields() = item.fields();
         *response->mutable_handoff() = std::move(handoff);
         return absl::OkStatus();
       });
 }
 
 absl::Status HandoffStore::Decide(storage::Transaction& tx, const Caller& caller,
-                                  absl::string_view action, const std::string& name,
+                                  absl::string_view action, absl::string_view id,
                                   v1::Handoff* handoff, v1::WorkItem* item,
-                                  std::shared_ptr<const v1::Chain>* chain) {
-  const std::string id = *ParseName("name", name, kHandoffs);
+                                  std::shared_ptr<const CachedChain>* chain) {
   RETURN_IF_ERROR(LoadHandoff(tx, id, handoff));
-  RETURN_IF_ERROR(RequireTeam(caller, *ParseName("customer_team", handoff->customer_team(), kTeams),
-                              action, "the customer"));
+  ASSIGN_OR_RETURN(std::string customer,
+                   StoredId("customer team", handoff->customer_team(), kTeams));
+  RETURN_IF_ERROR(auth::RequireTeam(caller, customer, action, "the customer", "NOT_CUSTOMER"));
   if (handoff->state() != v1::HANDOFF_STATE_OFFERED) {
     return WrongState(handoff->name(), absl::StrCat("is already ", StateName(handoff->state())));
   }
-  RETURN_IF_ERROR(LoadItem(tx, *ParseName("work_item", handoff->work_item(), kWorkItems), item));
-  RETURN_IF_ERROR(LoadChain(tx, *ParseName("chain", handoff->chain(), kChains), chain));
+  ASSIGN_OR_RETURN(std::string item_id,
+                   StoredId("handoff work item", handoff->work_item(), kWorkItems));
+  RETURN_IF_ERROR(LoadItem(tx, item_id, item));
+  ASSIGN_OR_RETURN(std::string chain_id, StoredId("handoff chain", handoff->chain(), kChains));
+  return LoadChain(tx, chain_id, chain);
+}
+
+absl::Status HandoffStore::WriteDecision(storage::Transaction& tx, absl::string_view id,
+                                         const v1::Handoff& handoff) {
+  ASSIGN_OR_RETURN(std::string customer,
+                   StoredId("customer team", handoff.customer_team(), kTeams));
+  ASSIGN_OR_RETURN(std::string supplier,
+                   StoredId("supplier team", handoff.supplier_team(), kTeams));
+  tx.Delete(index_, keys::Due(FromProto(handoff.due_time()), id));
+  for (const auto& [team, box] :
+       {std::pair(customer, keys::Box::kInbox), std::pair(supplier, keys::Box::kOutbox)}) {
+    tx.Delete(index_, keys::StateBoxEntry(team, box, v1::HANDOFF_STATE_OFFERED, id));
+    tx.Put(index_, keys::StateBoxEntry(team, box, handoff.state(), id), "");
+  }
+  tx.PutProto(handoffs_, keys::Handoff(id), WithoutFields(handoff));
   return absl::OkStatus();
 }
 
 void HandoffStore::AcceptHandoff(const Caller& caller, const v1::AcceptHandoffRequest& request,
                                  v1::AcceptHandoffResponse* response, Done done) {
-  if (absl::Status s = Validate(request); !s.ok()) return done(s);
+  absl::StatusOr<std::string> handoff_id = Validate(request);
+  if (!handoff_id.ok()) return done(handoff_id.status());
   Submit("AcceptHandoff", caller, request, response, std::move(done),
-         [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
+         [this, caller, id = *std::move(handoff_id), &request,
+          response](storage::Transaction& tx) -> absl::Status {
            v1::Handoff handoff;
            v1::WorkItem item;
-           std::shared_ptr<const v1::Chain> chain;
-           RETURN_IF_ERROR(
-               Decide(tx, caller, "AcceptHandoff", request.name(), &handoff, &item, &chain));
-           const v1::Stage& stage = chain->stages(handoff.to_stage());
+           std::shared_ptr<const CachedChain> chain;
+           RETURN_IF_ERROR(Decide(tx, caller, "AcceptHandoff", id, &handoff, &item, &chain));
+           const v1::Stage& stage = chain->chain.stages(handoff.to_stage());
            if (stage.requires_read_back() && request.read_back().empty()) {
              return InvalidField(
                  "read_back",
                  absl::StrCat("stage \"", stage.display_name(),
                               "\" asks for a read-back: your own summary of what you received"));
            }
-           const std::string id = *ParseName("name", handoff.name(), kHandoffs);
+           ASSIGN_OR_RETURN(std::string item_id, StoredId("item", item.name(), kWorkItems));
            handoff.set_state(v1::HANDOFF_STATE_ACCEPTED);
            handoff.set_read_back(request.read_back());
            *handoff.mutable_decide_time() = ToProto(tx.now());
            *handoff.mutable_decided_by() = ActorOf(caller);
-           tx.Delete(index_, keys::Due(FromProto(handoff.due_time()), id));
+           RETURN_IF_ERROR(WriteDecision(tx, id, handoff));
            item.set_stage_index(handoff.to_stage());
            item.set_holder_team(handoff.customer_team());
            item.clear_open_handoff();
            *item.mutable_update_time() = ToProto(tx.now());
-           tx.PutProto(handoffs_, keys::Handoff(id), handoff);
-           tx.PutProto(items_, keys::Item(*ParseName("work_item", item.name(), kWorkItems)), item);
+           tx.PutProto(items_, keys::Item(item_id), item);
            AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_handoff_accepted() = handoff; });
+           *handoff.mutable_fields() = item.fields();
            *response->mutable_handoff() = std::move(handoff);
            return absl::OkStatus();
          });
@@ -485,27 +541,28 @@ void HandoffStore::AcceptHandoff(const Caller& caller, const v1::AcceptHandoffRe
 
 void HandoffStore::ReturnHandoff(const Caller& caller, const v1::ReturnHandoffRequest& request,
                                  v1::ReturnHandoffResponse* response, Done done) {
-  if (absl::Status s = Validate(request); !s.ok()) return done(s);
+  absl::StatusOr<std::string> handoff_id = Validate(request);
+  if (!handoff_id.ok()) return done(handoff_id.status());
   Submit("ReturnHandoff", caller, request, response, std::move(done),
-         [this, caller, &request, response](storage::Transaction& tx) -> absl::Status {
+         [this, caller, id = *std::move(handoff_id), &request,
+          response](storage::Transaction& tx) -> absl::Status {
            v1::Handoff handoff;
            v1::WorkItem item;
-           std::shared_ptr<const v1::Chain> chain;
-           RETURN_IF_ERROR(
-               Decide(tx, caller, "ReturnHandoff", request.name(), &handoff, &item, &chain));
-           const std::string id = *ParseName("name", handoff.name(), kHandoffs);
+           std::shared_ptr<const CachedChain> chain;
+           RETURN_IF_ERROR(Decide(tx, caller, "ReturnHandoff", id, &handoff, &item, &chain));
+           ASSIGN_OR_RETURN(std::string item_id, StoredId("item", item.name(), kWorkItems));
            handoff.set_state(v1::HANDOFF_STATE_RETURNED);
            *handoff.mutable_return_reasons() = request.reasons();
            *handoff.mutable_return_fields() = request.fields();
            handoff.set_return_note(request.note());
            *handoff.mutable_decide_time() = ToProto(tx.now());
            *handoff.mutable_decided_by() = ActorOf(caller);
-           tx.Delete(index_, keys::Due(FromProto(handoff.due_time()), id));
+           RETURN_IF_ERROR(WriteDecision(tx, id, handoff));
            item.clear_open_handoff();
            *item.mutable_update_time() = ToProto(tx.now());
-           tx.PutProto(handoffs_, keys::Handoff(id), handoff);
-           tx.PutProto(items_, keys::Item(*ParseName("work_item", item.name(), kWorkItems)), item);
+           tx.PutProto(items_, keys::Item(item_id), item);
            AppendEvent(tx, caller, [&](v1::Event& e) { *e.mutable_handoff_returned() = handoff; });
+           *handoff.mutable_fields() = item.fields();
            *response->mutable_handoff() = std::move(handoff);
            return absl::OkStatus();
          });
@@ -538,7 +595,8 @@ void HandoffStore::MarkOverdue(size_t limit, int* marked, Done done) {
           if (!found || handoff.state() != v1::HANDOFF_STATE_OFFERED || handoff.overdue()) continue;
           handoff.set_overdue(true);
           tx.PutProto(handoffs_, keys::Handoff(id), handoff);
-          AppendEvent(tx, system, [&](v1::Event& e) { *e.mutable_handoff_overdue() = handoff; });
+          AppendEvent(tx, system,
+                      [&](v1::Event& e) { *e.mutable_handoff_overdue() = WithoutFields(handoff); });
           ++count;
         }
         if (marked != nullptr) *marked = count;

@@ -8,8 +8,15 @@
 // storage::Mutation on the commit queue (which serialises them, so a rule
 // checked there holds when the change is written), appends its event in the
 // same batch, and calls `done` once durable. A request_id makes a mutation
-// idempotent (storage::RequestLedger). Reads are synchronous and read the
-// last committed state.
+// idempotent (storage::RequestLedger). Ids of new work items and handoffs
+// are made on the committer, in commit order, so a client listing "oldest
+// first" never misses one committed behind its cursor. Reads are
+// synchronous, read the last durable state, and check who may read what
+// (access.h).
+//
+// A work item's fields (people's data) are stored once, on the item: a
+// handoff record carries none and gets the item's when read, and events
+// carry none at all.
 //
 // Thread-safe.
 
@@ -74,22 +81,24 @@ class HandoffStore {
   // The earliest due time of an open offer not yet marked overdue.
   absl::StatusOr<std::optional<absl::Time>> NextDue() const;
 
-  // --- Reads.
-  absl::Status GetDepartment(const v1::GetDepartmentRequest& request,
+  // --- Reads. Codes as in handoff_service.proto.
+  absl::Status GetDepartment(const Caller& caller, const v1::GetDepartmentRequest& request,
                              v1::GetDepartmentResponse* response) const;
-  absl::Status ListDepartments(const v1::ListDepartmentsRequest& request,
+  absl::Status ListDepartments(const Caller& caller, const v1::ListDepartmentsRequest& request,
                                v1::ListDepartmentsResponse* response) const;
-  absl::Status GetTeam(const v1::GetTeamRequest& request, v1::GetTeamResponse* response) const;
-  absl::Status ListTeams(const v1::ListTeamsRequest& request,
+  absl::Status GetTeam(const Caller& caller, const v1::GetTeamRequest& request,
+                       v1::GetTeamResponse* response) const;
+  absl::Status ListTeams(const Caller& caller, const v1::ListTeamsRequest& request,
                          v1::ListTeamsResponse* response) const;
-  absl::Status GetChain(const v1::GetChainRequest& request, v1::GetChainResponse* response) const;
-  absl::Status ListChains(const v1::ListChainsRequest& request,
+  absl::Status GetChain(const Caller& caller, const v1::GetChainRequest& request,
+                        v1::GetChainResponse* response) const;
+  absl::Status ListChains(const Caller& caller, const v1::ListChainsRequest& request,
                           v1::ListChainsResponse* response) const;
-  absl::Status GetWorkItem(const v1::GetWorkItemRequest& request,
+  absl::Status GetWorkItem(const Caller& caller, const v1::GetWorkItemRequest& request,
                            v1::GetWorkItemResponse* response) const;
-  absl::Status ListWorkItems(const v1::ListWorkItemsRequest& request,
+  absl::Status ListWorkItems(const Caller& caller, const v1::ListWorkItemsRequest& request,
                              v1::ListWorkItemsResponse* response) const;
-  absl::Status GetHandoff(const v1::GetHandoffRequest& request,
+  absl::Status GetHandoff(const Caller& caller, const v1::GetHandoffRequest& request,
                           v1::GetHandoffResponse* response) const;
   absl::Status ListHandoffs(const Caller& caller, const v1::ListHandoffsRequest& request,
                             v1::ListHandoffsResponse* response) const;
@@ -125,13 +134,33 @@ class HandoffStore {
   absl::Status LoadTeam(storage::Transaction& tx, absl::string_view id, v1::Team* team) const;
   // Chains never change once created, so they are read through chains_.
   absl::Status LoadChain(storage::Transaction& tx, absl::string_view id,
-                         std::shared_ptr<const v1::Chain>* chain) const;
+                         std::shared_ptr<const CachedChain>* chain) const;
   absl::Status LoadItem(storage::Transaction& tx, absl::string_view id, v1::WorkItem* item) const;
   absl::Status LoadHandoff(storage::Transaction& tx, absl::string_view id, v1::Handoff* h) const;
-  // A handoff's decision (accept or return) by its customer team.
+  // Loads the active work item `id` that the caller's team holds, for
+  // `action`: NOT_FOUND, PERMISSION_DENIED (NOT_HOLDER), FAILED_PRECONDITION.
+  absl::Status LoadHeldItem(storage::Transaction& tx, const Caller& caller,
+                            absl::string_view action, absl::string_view id,
+                            v1::WorkItem* item) const;
+  // A handoff's decision (accept or return) by its customer team: loads the
+  // handoff `id`, its item and chain, and checks the caller and the state.
   absl::Status Decide(storage::Transaction& tx, const Caller& caller, absl::string_view action,
-                      const std::string& name, v1::Handoff* handoff, v1::WorkItem* item,
-                      std::shared_ptr<const v1::Chain>* chain);
+                      absl::string_view id, v1::Handoff* handoff, v1::WorkItem* item,
+                      std::shared_ptr<const CachedChain>* chain);
+  // Writes a decided handoff (state ACCEPTED or RETURNED) and moves its
+  // inbox/outbox entries out of the open offers.
+  absl::Status WriteDecision(storage::Transaction& tx, absl::string_view id,
+                             const v1::Handoff& handoff);
+
+  // The committed chain `id` for reads; NOT_FOUND naming `name` otherwise.
+  absl::StatusOr<std::shared_ptr<const CachedChain>> ReadChain(absl::string_view id,
+                                                               absl::string_view name) const;
+  // PERMISSION_DENIED unless `caller` may read items and handoffs of the
+  // chain named `chain` (a stored name).
+  absl::Status CheckChainReader(const Caller& caller, absl::string_view chain,
+                                absl::string_view resource) const;
+  // Sets a read handoff's fields from its work item.
+  absl::Status FillFields(v1::Handoff* handoff) const;
 
   // Reads of committed state.
   template <typename Message>

@@ -25,9 +25,20 @@
 #include "common/time/proto_time.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
+#include "common/api/names.h"
 #include "services/handoff/access.h"
 #include "services/handoff/handoff_store.h"
 #include "services/handoff/keys.h"
+
+namespace baton::handoff {
+using api::kChains;
+using api::kDepartments;
+using api::kHandoffs;
+using api::kTeams;
+using api::kWorkItems;
+using api::Name;
+using api::ParseName;
+}  // namespace baton::handoff
 
 namespace baton::handoff {
 
@@ -148,12 +159,10 @@ class HandoffStoreFixture : public ::testing::Test {
   }
 
   // --- Org.
-  absl::Status CreateDepartment(const Caller& caller, std::string id, std::string display_name,
-                                std::string head = "") {
+  absl::Status CreateDepartment(const Caller& caller, std::string id, std::string display_name) {
     v1::CreateDepartmentRequest request;
     request.set_department_id(std::move(id));
     request.mutable_department()->set_display_name(std::move(display_name));
-    request.mutable_department()->set_head_subject(std::move(head));
     v1::CreateDepartmentResponse response;
     return Call(&HandoffStore::CreateDepartment, caller, request, &response);
   }
@@ -195,8 +204,8 @@ class HandoffStoreFixture : public ::testing::Test {
   // follow-up:   treatment → front-desk (24h).
   void SetUpOrg() {
     const Caller admin = Admin();
-    ASSERT_OK(CreateDepartment(admin, "ops", "运营部", "olga"));
-    ASSERT_OK(CreateDepartment(admin, "clinic", "诊所", "hana"));
+    ASSERT_OK(CreateDepartment(admin, "ops", "运营部"));
+    ASSERT_OK(CreateDepartment(admin, "clinic", "诊所"));
     ASSERT_OK(CreateTeam(admin, "outreach", "departments/ops", "外联组"));
     ASSERT_OK(CreateTeam(admin, "front-desk", "departments/ops", "前台"));
     ASSERT_OK(CreateTeam(admin, "consultation", "departments/clinic", "问诊"));
@@ -300,7 +309,7 @@ class HandoffStoreFixture : public ::testing::Test {
     v1::GetWorkItemRequest request;
     request.set_name(name);
     v1::GetWorkItemResponse response;
-    RETURN_IF_ERROR(handoffs_->GetWorkItem(request, &response));
+    RETURN_IF_ERROR(handoffs_->GetWorkItem(Admin(), request, &response));
     return response.work_item();
   }
 
@@ -308,7 +317,7 @@ class HandoffStoreFixture : public ::testing::Test {
     v1::GetHandoffRequest request;
     request.set_name(name);
     v1::GetHandoffResponse response;
-    RETURN_IF_ERROR(handoffs_->GetHandoff(request, &response));
+    RETURN_IF_ERROR(handoffs_->GetHandoff(Admin(), request, &response));
     return response.handoff();
   }
 

@@ -38,6 +38,21 @@ std::string BoxEntry(absl::string_view team_id, Box box, absl::string_view hando
   return BoxPrefix(team_id, box) + KeyWriter().Str({handoff_id.data(), handoff_id.size()}).Take();
 }
 
+std::string StateBoxPrefix(absl::string_view team_id, Box box, int state) {
+  return KeyWriter()
+      .Byte('S')
+      .Str({team_id.data(), team_id.size()})
+      .Byte(static_cast<uint8_t>(box))
+      .Byte(static_cast<uint8_t>(state))
+      .Take();
+}
+
+std::string StateBoxEntry(absl::string_view team_id, Box box, int state,
+                          absl::string_view handoff_id) {
+  return StateBoxPrefix(team_id, box, state) +
+         KeyWriter().Str({handoff_id.data(), handoff_id.size()}).Take();
+}
+
 std::string DuePrefix() { return KeyWriter().Byte('O').Take(); }
 
 std::string Due(absl::Time due, absl::string_view handoff_id) {

@@ -5,11 +5,16 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 #include "common/text/text.h"
-#include "services/handoff/names.h"
+#include "common/api/names.h"
 
 namespace baton::handoff {
 namespace {
 
+using api::kChains;
+using api::kDepartments;
+using api::kHandoffs;
+using api::kTeams;
+using api::kWorkItems;
 using text::TextLimits;
 
 // Adds the violation of `status` (an INVALID_ARGUMENT from a text check) to
@@ -28,9 +33,20 @@ void CheckText(BadRequest& bad, absl::string_view field, absl::string_view value
   Check(bad, field, text::CheckText(field, value, limits));
 }
 
-void CheckName(BadRequest& bad, absl::string_view field, absl::string_view value,
-               absl::string_view collection) {
-  Check(bad, field, ParseName(field, value, collection).status());
+// The id in `value`; "" (and a violation) when it is not a name of
+// `collection`.
+std::string CheckName(BadRequest& bad, absl::string_view field, absl::string_view value,
+                      absl::string_view collection) {
+  absl::StatusOr<std::string> id = api::ParseName(field, value, collection);
+  Check(bad, field, id.status());
+  return id.ok() ? *std::move(id) : std::string();
+}
+
+// `id` when `bad` is empty, else the BadRequest.
+template <typename T>
+absl::StatusOr<T> Ok(const BadRequest& bad, T id) {
+  if (!bad.empty()) return bad.Build();
+  return id;
 }
 
 void CheckRequestId(BadRequest& bad, absl::string_view request_id) {
@@ -75,22 +91,22 @@ absl::Status Validate(const v1::CreateDepartmentRequest& request) {
   CheckOptionalId(bad, "department_id", request.department_id());
   CheckText(bad, "department.display_name", request.department().display_name(),
             {.max_chars = kMaxNameChars});
-  CheckText(bad, "department.head_subject", request.department().head_subject(),
-            {.min_chars = 0, .max_chars = 200});
   return bad.Build();
 }
 
-absl::Status Validate(const v1::CreateTeamRequest& request) {
+absl::StatusOr<std::string> Validate(const v1::CreateTeamRequest& request) {
   BadRequest bad;
   CheckRequestId(bad, request.request_id());
   CheckOptionalId(bad, "team_id", request.team_id());
-  CheckName(bad, "team.department", request.team().department(), kDepartments);
+  std::string department =
+      CheckName(bad, "team.department", request.team().department(), kDepartments);
   CheckText(bad, "team.display_name", request.team().display_name(), {.max_chars = kMaxNameChars});
-  return bad.Build();
+  return Ok(bad, std::move(department));
 }
 
-absl::Status Validate(const v1::CreateChainRequest& request) {
+absl::StatusOr<std::vector<std::string>> Validate(const v1::CreateChainRequest& request) {
   BadRequest bad;
+  std::vector<std::string> owners;
   CheckRequestId(bad, request.request_id());
   CheckOptionalId(bad, "chain_id", request.chain_id());
   const v1::Chain& chain = request.chain();
@@ -103,7 +119,7 @@ absl::Status Validate(const v1::CreateChainRequest& request) {
     const v1::Stage& stage = chain.stages(i);
     const std::string at = absl::StrCat("chain.stages[", i, "]");
     CheckText(bad, at + ".display_name", stage.display_name(), {.max_chars = kMaxNameChars});
-    CheckName(bad, at + ".owner_team", stage.owner_team(), kTeams);
+    owners.push_back(CheckName(bad, at + ".owner_team", stage.owner_team(), kTeams));
     const absl::Duration sla =
         absl::Seconds(stage.sla().seconds()) + absl::Nanoseconds(stage.sla().nanos());
     if (i > 0 && (sla < absl::Seconds(1) || sla > absl::Hours(24 * 365))) {
@@ -120,59 +136,59 @@ absl::Status Validate(const v1::CreateChainRequest& request) {
       if (!seen.insert(stage.required_fields(f)).second) bad.Add(path, "is listed twice");
     }
   }
-  return bad.Build();
+  return Ok(bad, std::move(owners));
 }
 
-absl::Status Validate(const v1::CreateWorkItemRequest& request) {
+absl::StatusOr<std::string> Validate(const v1::CreateWorkItemRequest& request) {
   BadRequest bad;
   CheckRequestId(bad, request.request_id());
-  CheckName(bad, "chain", request.chain(), kChains);
+  std::string id = CheckName(bad, "chain", request.chain(), kChains);
   CheckText(bad, "external_reference", request.external_reference(),
             {.max_chars = kMaxExternalReferenceChars});
   CheckFields(bad, "fields", request.fields());
-  return bad.Build();
+  return Ok(bad, std::move(id));
 }
 
-absl::Status Validate(const v1::CompleteWorkItemRequest& request) {
+absl::StatusOr<std::string> Validate(const v1::CompleteWorkItemRequest& request) {
   BadRequest bad;
   CheckRequestId(bad, request.request_id());
-  CheckName(bad, "name", request.name(), kWorkItems);
-  return bad.Build();
+  std::string id = CheckName(bad, "name", request.name(), kWorkItems);
+  return Ok(bad, std::move(id));
 }
 
-absl::Status Validate(const v1::DropWorkItemRequest& request) {
+absl::StatusOr<std::string> Validate(const v1::DropWorkItemRequest& request) {
   BadRequest bad;
   CheckRequestId(bad, request.request_id());
-  CheckName(bad, "name", request.name(), kWorkItems);
+  std::string id = CheckName(bad, "name", request.name(), kWorkItems);
   if (request.reason() == v1::DROP_REASON_UNSPECIFIED ||
       !v1::DropReason_IsValid(request.reason())) {
     bad.Add("reason", "is required: one of the DropReason values");
   }
   CheckNote(bad, "note", request.note(), kMaxNoteChars);
-  return bad.Build();
+  return Ok(bad, std::move(id));
 }
 
-absl::Status Validate(const v1::OfferHandoffRequest& request) {
+absl::StatusOr<std::string> Validate(const v1::OfferHandoffRequest& request) {
   BadRequest bad;
   CheckRequestId(bad, request.request_id());
-  CheckName(bad, "work_item", request.work_item(), kWorkItems);
+  std::string id = CheckName(bad, "work_item", request.work_item(), kWorkItems);
   CheckFields(bad, "fields", request.fields());
   CheckNote(bad, "note", request.note(), kMaxNoteChars);
-  return bad.Build();
+  return Ok(bad, std::move(id));
 }
 
-absl::Status Validate(const v1::AcceptHandoffRequest& request) {
+absl::StatusOr<std::string> Validate(const v1::AcceptHandoffRequest& request) {
   BadRequest bad;
   CheckRequestId(bad, request.request_id());
-  CheckName(bad, "name", request.name(), kHandoffs);
+  std::string id = CheckName(bad, "name", request.name(), kHandoffs);
   CheckNote(bad, "read_back", request.read_back(), kMaxReadBackChars);
-  return bad.Build();
+  return Ok(bad, std::move(id));
 }
 
-absl::Status Validate(const v1::ReturnHandoffRequest& request) {
+absl::StatusOr<std::string> Validate(const v1::ReturnHandoffRequest& request) {
   BadRequest bad;
   CheckRequestId(bad, request.request_id());
-  CheckName(bad, "name", request.name(), kHandoffs);
+  std::string id = CheckName(bad, "name", request.name(), kHandoffs);
   if (request.reasons_size() == 0) bad.Add("reasons", "at least one reason is required");
   for (int i = 0; i < request.reasons_size(); ++i) {
     const int reason = request.reasons(i);
@@ -188,7 +204,7 @@ absl::Status Validate(const v1::ReturnHandoffRequest& request) {
     }
   }
   CheckNote(bad, "note", request.note(), kMaxNoteChars);
-  return bad.Build();
+  return Ok(bad, std::move(id));
 }
 
 }  // namespace baton::handoff

@@ -15,7 +15,6 @@ void OrgTest::SetUp() {
   hv1::CreateDepartmentRequest department;
   department.set_department_id("clinic");
   department.mutable_department()->set_display_name("诊所");
-  department.mutable_department()->set_head_subject("dr-li");
   hv1::CreateDepartmentResponse department_response;
   ASSERT_TRUE(server_.stub()
                   .CreateDepartment(Context(admin_).get(), department, &department_response)

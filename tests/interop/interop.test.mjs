@@ -239,7 +239,7 @@ describe('batond over Node.js gRPC', { timeout: 120_000 }, () => {
     const { department } = await unary(
       handoff,
       'CreateDepartment',
-      { department_id: 'clinic', department: { display_name: DEPARTMENT_NAME, head_subject: 'dr-li' } },
+      { department_id: 'clinic', department: { display_name: DEPARTMENT_NAME } },
       { auth: ADMIN },
     );
     assert.equal(department.name, 'departments/clinic');

@@ -1,16 +1,14 @@
-#include "services/handoff/names.h"
+#include "common/api/names.h"
 
 #include <string>
 
-#include "absl/strings/escaping.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace baton::handoff {
+namespace baton::api {
 namespace {
 
-using ::baton::testing::IsOk;
 using ::baton::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
@@ -83,47 +81,15 @@ TEST(ParseNameTest, RejectsTooLongId) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("work_item")));
 }
 
-TEST(PageTokenTest, RoundTrips) {
-  for (const std::string& last : {std::string("abc"), std::string(""),
-                                  std::string("\x00\x01\xff key", 7), std::string("队列/中文")}) {
-    const std::string token = EncodePageToken(last);
-    EXPECT_NE(token, last);
-    auto decoded = DecodePageToken(token);
-    ASSERT_OK(decoded);
-    EXPECT_EQ(*decoded, last);
-  }
-}
-
-TEST(PageTokenTest, TokenIsWebSafe) {
-  const std::string token = EncodePageToken(std::string("\xff\xfe\xfd\xfc\xfb\xfa", 6));
-  EXPECT_EQ(token.find_first_of("+/"), std::string::npos) << token;
-}
-
-TEST(PageTokenTest, RejectsGarbage) {
-  EXPECT_THAT(DecodePageToken("not a token!"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
-  EXPECT_THAT(DecodePageToken("%%%"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
-  // Valid base64, but not one of ours.
-  EXPECT_THAT(DecodePageToken(absl::WebSafeBase64Escape("v2:abc")),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
-  EXPECT_THAT(DecodePageToken(absl::WebSafeBase64Escape("abc")),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
-}
-
-TEST(PageSizeTest, DefaultsAndClamps) {
-  EXPECT_EQ(PageSize(0).value(), 50);
-  EXPECT_EQ(PageSize(1).value(), 1);
-  EXPECT_EQ(PageSize(50).value(), 50);
-  EXPECT_EQ(PageSize(500).value(), 500);
-  EXPECT_EQ(PageSize(501).value(), 500);
-  EXPECT_EQ(PageSize(1'000'000).value(), 500);
-}
-
-TEST(PageSizeTest, RejectsNegative) {
-  EXPECT_THAT(PageSize(-1), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
-  EXPECT_THAT(PageSize(-500), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+TEST(StoredIdTest, DamagedStoredNameIsDataLossNotACrash) {
+  auto id = StoredId("holder team", "teams/front-desk", kTeams);
+  ASSERT_OK(id);
+  EXPECT_EQ(*id, "front-desk");
+  EXPECT_THAT(StoredId("holder team", "", kTeams),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("holder team")));
+  EXPECT_THAT(StoredId("holder team", "chains/x", kTeams),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("teams/{id}")));
 }
 
 }  // namespace
-}  // namespace baton::handoff
+}  // namespace baton::api

@@ -1,15 +1,16 @@
-#ifndef BATON_SERVICES_HANDOFF_NAMES_H_
-#define BATON_SERVICES_HANDOFF_NAMES_H_
+#ifndef BATON_COMMON_API_NAMES_H_
+#define BATON_COMMON_API_NAMES_H_
 
-// Resource names (AIP-122) of the handoff service: `departments/{id}`,
-// `teams/{id}`, `chains/{id}`, `workItems/{id}`, `handoffs/{id}`.
+// Resource names (AIP-122) shared by every Baton service: `teams/{id}`,
+// `handoffs/{id}`, … A service refers to another's resources by these names
+// (a rating names its handoff and teams), so the collections live here.
 
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace baton::handoff {
+namespace baton::api {
 
 inline constexpr absl::string_view kDepartments = "departments/";
 inline constexpr absl::string_view kTeams = "teams/";
@@ -22,17 +23,16 @@ std::string Name(absl::string_view collection, absl::string_view id);
 
 // The id in `name`, which must be `collection` followed by 1–63 of
 // [a-z0-9-]; else INVALID_ARGUMENT naming `field` and the expected form.
+// For names in requests.
 absl::StatusOr<std::string> ParseName(absl::string_view field, absl::string_view name,
                                       absl::string_view collection);
 
-// Opaque page tokens: the key of the last item served.
-std::string EncodePageToken(absl::string_view last);
-// INVALID_ARGUMENT (field page_token) when it is not one of ours.
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token);
+// The id in a name read from storage, which Baton wrote itself: DATA_LOSS
+// naming `what` when it is not of `collection` (the stored record is
+// damaged), never an unchecked dereference.
+absl::StatusOr<std::string> StoredId(absl::string_view what, absl::string_view name,
+                                     absl::string_view collection);
 
-// page_size: 0 → 50, above 500 → 500; negative → INVALID_ARGUMENT.
-absl::StatusOr<int> PageSize(int requested);
+}  // namespace baton::api
 
-}  // namespace baton::handoff
-
-#endif  // BATON_SERVICES_HANDOFF_NAMES_H_
+#endif  // BATON_COMMON_API_NAMES_H_

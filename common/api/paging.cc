@@ -1,0 +1,97 @@
+#include "common/api/paging.h"
+
+#include <cstdint>
+#include <memory>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
+#include "common/status/rocksdb_status.h"
+#include "common/status/status_macros.h"
+#include "common/storage/key_codec.h"
+
+namespace baton::api {
+namespace {
+
+constexpr absl::string_view kTokenVersion = "v2";
+
+// FNV-1a: stable across processes and builds (absl::Hash is seeded per
+// process), and a fingerprint, not a secret: tokens grant nothing.
+uint64_t Fingerprint(absl::string_view filter) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : filter) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0) return InvalidField("page_size", "must not be negative");
+  if (requested == 0) return kDefaultPageSize;
+  return requested > kMaxPageSize ? kMaxPageSize : requested;
+}
+
+std::string EncodePageToken(absl::string_view filter, absl::string_view last) {
+  return absl::WebSafeBase64Escape(absl::StrCat(
+      kTokenVersion, ":", absl::Hex(Fingerprint(filter), absl::kZeroPad16), ":", last));
+}
+
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token, absl::string_view filter) {
+  std::string raw;
+  // version ":" 16 hex digits ":" last
+  constexpr size_t kHeader = 2 + 1 + 16 + 1;
+  uint64_t fingerprint = 0;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < kHeader ||
+      !absl::StartsWith(raw, kTokenVersion) || raw[2] != ':' || raw[19] != ':' ||
+      !absl::SimpleHexAtoi(absl::string_view(raw).substr(3, 16), &fingerprint)) {
+    return InvalidField("page_token", "is not a token from a previous page of this list");
+  }
+  if (fingerprint != Fingerprint(filter)) {
+    return InvalidField("page_token",
+                        "was made for a list with other filters; keep the filters of the first "
+                        "page, or start again without a token");
+  }
+  return raw.substr(kHeader);
+}
+
+absl::Status ScanPage(const ScanRequest& request, const ScanVisitor& visit,
+                      std::string* next_page_token) {
+  const std::string& prefix = request.prefix;
+  std::string start = prefix;
+  if (!request.page_token.empty()) {
+    ASSIGN_OR_RETURN(std::string last, DecodePageToken(request.page_token, request.filter));
+    start = prefix + last;
+    start.push_back('\0');  // the smallest key after `last`
+  }
+  const std::string end = storage::PrefixEnd(prefix);
+  std::shared_ptr<const rocksdb::Snapshot> pin;
+  rocksdb::ReadOptions options = request.store->DurableReads(&pin);
+  rocksdb::Slice upper(end);
+  if (!end.empty()) options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(request.store->db()->NewIterator(options, request.cf));
+  int taken_count = 0;
+  int scanned = 0;
+  std::string last_examined;
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    absl::string_view key(it->key().data(), it->key().size());
+    absl::string_view suffix = key.substr(prefix.size());
+    if (taken_count == request.page_size || scanned == kMaxScanPerPage) {
+      // More remain: resume after the last key examined.
+      *next_page_token = EncodePageToken(request.filter, last_examined);
+      return absl::OkStatus();
+    }
+    bool taken = false;
+    RETURN_IF_ERROR(visit(suffix, {it->value().data(), it->value().size()}, &taken));
+    taken_count += taken;
+    ++scanned;
+    last_examined.assign(suffix.data(), suffix.size());
+  }
+  return FromRocksDb(it->status());
+}
+
+}  // namespace baton::api
