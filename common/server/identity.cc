@@ -66,18 +66,39 @@ absl::StatusOr<auth::Principal> CallIdentity::Of(const grpc::ServerContextBase* 
   if (it == calls_.end()) {
     return absl::UnauthenticatedError("call was not authenticated (no identity interceptor ran)");
   }
-  return it->second;
+  return it->second.outcome;
 }
 
 void CallIdentity::Set(const grpc::ServerContextBase* context,
                        absl::StatusOr<auth::Principal> outcome) {
   absl::MutexLock lock(&mu_);
-  calls_.insert_or_assign(context, std::move(outcome));
+  if (refusing_) {
+    outcome =
+        absl::UnavailableError("the server is shutting down; retry, another replica will answer");
+  } else {
+    ++admitted_;
+  }
+  auto [it, inserted] = calls_.insert_or_assign(context, Call{std::move(outcome), !refusing_});
+  if (!inserted && !refusing_) --admitted_;  // the same call set twice counts once
 }
 
 void CallIdentity::Erase(const grpc::ServerContextBase* context) {
   absl::MutexLock lock(&mu_);
-  calls_.erase(context);
+  auto it = calls_.find(context);
+  if (it == calls_.end()) return;
+  if (it->second.admitted) --admitted_;
+  calls_.erase(it);
+}
+
+void CallIdentity::StartRefusing() {
+  absl::MutexLock lock(&mu_);
+  refusing_ = true;
+}
+
+bool CallIdentity::WaitForAdmittedCalls(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return admitted_ == 0; };
+  return mu_.AwaitWithTimeout(absl::Condition(&done), timeout);
 }
 
 }  // namespace baton::server

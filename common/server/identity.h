@@ -6,6 +6,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth/authenticator.h"
 #include "common/auth/principal.h"
@@ -30,8 +31,19 @@ class CallIdentity {
   // ownership of it); it must not outlive this object.
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewInterceptorFactory();
 
-  // The verified principal of the call, or UNAUTHENTICATED with the reason.
+  // The verified principal of the call, or UNAUTHENTICATED with the reason,
+  // or UNAVAILABLE for a call that arrived after StartRefusing().
   absl::StatusOr<auth::Principal> Of(const grpc::ServerContextBase* context) const;
+
+  // Shutdown: from now on every new call is answered UNAVAILABLE ("shutting
+  // down; retry on another replica") by its handler, so that no call is
+  // left for gRPC's own shutdown to cancel (gRPC 1.51 fails calls it had
+  // not matched to a handler with CANCELLED, which clients must not retry
+  // blindly; grpc/grpc#41785).
+  void StartRefusing();
+  // Waits until every call admitted before StartRefusing() has ended, at
+  // most `timeout`. False on timeout.
+  bool WaitForAdmittedCalls(absl::Duration timeout);
 
   bool dev_mode() const { return authenticator_->dev_mode(); }
 
@@ -42,10 +54,16 @@ class CallIdentity {
   void Set(const grpc::ServerContextBase* context, absl::StatusOr<auth::Principal> outcome);
   void Erase(const grpc::ServerContextBase* context);
 
+  struct Call {
+    absl::StatusOr<auth::Principal> outcome;
+    bool admitted;  // arrived before StartRefusing()
+  };
+
   std::unique_ptr<auth::Authenticator> authenticator_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<const grpc::ServerContextBase*, absl::StatusOr<auth::Principal>> calls_
-      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<const grpc::ServerContextBase*, Call> calls_ ABSL_GUARDED_BY(mu_);
+  bool refusing_ ABSL_GUARDED_BY(mu_) = false;
+  int admitted_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace baton::server

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -113,9 +114,20 @@ void ServerHost::Shutdown() {
               {{"seconds", absl::ToDoubleSeconds(options_.lame_duck)}});
     absl::SleepFor(options_.lame_duck);
   }
+  // New calls are answered UNAVAILABLE from here on; streams end; the calls
+  // already taken finish; only then does gRPC stop the port, with nothing
+  // left for it to cancel.
+  const absl::Time deadline = absl::Now() + options_.drain_timeout;
+  identity_->StartRefusing();
   for (auto& hook : shutdown_hooks_) hook();
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    absl::ToChronoMilliseconds(options_.drain_timeout));
+  if (!identity_->WaitForAdmittedCalls(options_.drain_timeout)) {
+    log::Warn("calls still running after the drain timeout are cancelled",
+              {{"drain_seconds", absl::ToDoubleSeconds(options_.drain_timeout)}});
+  }
+  // A deliberate period, as the lame duck: clients told UNAVAILABLE go to
+  // another replica before the port closes.
+  absl::SleepFor(std::min(options_.refuse_period, deadline - absl::Now()));
+  server_->Shutdown(absl::ToChronoTime(deadline));
   server_->Wait();
   log::Info("server stopped", {{"port", port_}});
 }

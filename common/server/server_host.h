@@ -29,6 +29,11 @@ struct ServerHostOptions {
   // health turned NOT_SERVING, so that load balancers and clients watching
   // health move away before the port closes. Default: 0 (none).
   absl::Duration lame_duck = absl::ZeroDuration();
+  // After the lame duck, how long every new call is answered UNAVAILABLE
+  // before the port closes, so that clients still sending move on before
+  // gRPC's own shutdown, which would fail a call arriving in that instant
+  // with CANCELLED (gRPC 1.51; grpc/grpc#41785). Default: 250 ms.
+  absl::Duration refuse_period = absl::Milliseconds(250);
   // How long in-flight calls get to finish on shutdown before they are
   // cancelled. Default: 10 s.
   absl::Duration drain_timeout = absl::Seconds(10);

@@ -21,7 +21,9 @@ std::vector<server::HostedService> HandoffModule::Services() {
 }
 
 void HandoffModule::Start() {
-  if (options_.overdue_timer) overdue_timer_ = std::make_unique<OverdueTimer>(store_.get(), clock_);
+  if (!options_.overdue_timer) return;
+  overdue_timer_ = std::make_unique<OverdueTimer>(store_.get(), clock_);
+  overdue_timer_->Start();
 }
 
 void HandoffModule::BeginShutdown() { store_->event_log()->Close(); }

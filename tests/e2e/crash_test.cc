@@ -1,9 +1,13 @@
-// Acknowledged writes survive `kill -9` of batond; SIGTERM drains and exits 0.
+// Acknowledged writes survive `kill -9` of batond; SIGTERM goes NOT_SERVING,
+// serves a lame-duck period, drains and exits 0, failing no call with
+// CANCELLED; baton-handoff hosts the same service through the same module.
 
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +15,7 @@
 #include "baton/handoff/v1/handoff_service.grpc.pb.h"
 #include "common/auth/jwt_signer.h"
 #include "common/testing/temp_dir.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "grpcpp/grpcpp.h"
 #include "tests/e2e/server_process.h"
@@ -47,15 +52,32 @@ class CrashTest : public ::testing::Test {
     std::filesystem::create_directories(dir_.Sub("db"));
   }
 
-  std::unique_ptr<ServerProcess> StartServer() {
-    auto server = std::make_unique<ServerProcess>(
-        BATOND_PATH,
-        std::vector<std::string>{"--listen=127.0.0.1:0", "--data_dir=" + dir_.Sub("db"),
-                                 "--jwt_key_file=" + dir_.Sub("key"), "--log_level=warn"});
+  std::unique_ptr<ServerProcess> StartServer(std::vector<std::string> extra = {},
+                                             const std::string& binary = BATOND_PATH) {
+    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--data_dir=" + dir_.Sub("db"),
+                                     "--jwt_key_file=" + dir_.Sub("key"), "--log_level=warn",
+                                     "--lame_duck_seconds=0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto server = std::make_unique<ServerProcess>(binary, std::move(args));
     EXPECT_TRUE(server->Start());
-    stub_ = hv1::HandoffService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server->port()), grpc::InsecureChannelCredentials()));
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server->port()),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = hv1::HandoffService::NewStub(channel_);
     return server;
+  }
+
+  // The server's health as grpc.health.v1 reports it for `service`.
+  grpc::health::v1::HealthCheckResponse::ServingStatus Health(const std::string& service) {
+    auto health = grpc::health::v1::Health::NewStub(channel_);
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    if (!health->Check(&context, request, &response).ok()) {
+      return grpc::health::v1::HealthCheckResponse::UNKNOWN;
+    }
+    return response.status();
   }
 
   std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
@@ -95,6 +117,7 @@ class CrashTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<hv1::HandoffService::Stub> stub_;
 };
 
@@ -175,6 +198,98 @@ TEST_F(CrashTest, SigtermDrainsAndExitsZero) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE) << ended.error_message();
+}
+
+// Clients expect a server that is told to stop to say so on health first,
+// go on serving for the lame-duck period while balancers move away, then
+// refuse new calls with UNAVAILABLE (retryable elsewhere) and finish the
+// ones it took — never CANCELLED, which a client cannot tell from its own
+// cancellation and must not retry blindly. Before the refusal phase
+// (ServerHostOptions::refuse_period), this saw 1–8 CANCELLED calls a run:
+// gRPC 1.51 cancels calls it has not yet handed to a handler at Shutdown.
+TEST_F(CrashTest, SigtermUnderLoadGoesNotServingFirstAndCancelsNoCall) {
+  auto server = StartServer({"--lame_duck_seconds=1", "--drain_seconds=10"});
+  CreateOrg();
+  const std::string intake = Token("a", "intake", {Role::kMember});
+  ASSERT_EQ(Health("baton.handoff.v1.HandoffService"),
+            grpc::health::v1::HealthCheckResponse::SERVING);
+
+  std::atomic<bool> not_serving_seen{false};
+  absl::Mutex mu;
+  std::map<grpc::StatusCode, int> codes;
+  int ok_after_not_serving = 0;
+  std::string cancelled_message;
+  constexpr int kWriters = 8;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      // Bounded: until the server is gone (two refusals in a row) or 3000 calls.
+      int refused_in_a_row = 0;
+      for (int i = 0; i < 3000 && refused_in_a_row < 2; ++i) {
+        hv1::CreateWorkItemRequest create;
+        create.set_chain("chains/flow");
+        create.set_external_reference(absl::StrCat("load-", w, "-", i));
+        hv1::CreateWorkItemResponse created;
+        const bool after = not_serving_seen.load();
+        grpc::Status s = stub_->CreateWorkItem(Context(intake).get(), create, &created);
+        refused_in_a_row = s.ok() ? 0 : refused_in_a_row + 1;
+        absl::MutexLock lock(&mu);
+        if (s.error_code() == grpc::StatusCode::CANCELLED && cancelled_message.empty()) {
+          cancelled_message = s.error_message();
+        }
+        ++codes[s.error_code()];
+        if (s.ok() && after) ++ok_after_not_serving;
+      }
+    });
+  }
+  // Let the load run, then ask the server to stop, without waiting for it.
+  {
+    absl::MutexLock lock(&mu);
+    auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+      return codes[grpc::StatusCode::OK] >= 200;
+    };
+    mu.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(30));
+  }
+  ASSERT_EQ(kill(server->pid(), SIGTERM), 0);
+  // Health turns NOT_SERVING while the port still answers (the lame duck).
+  for (int i = 0; i < 200 && !not_serving_seen; ++i) {
+    if (Health("baton.handoff.v1.HandoffService") ==
+        grpc::health::v1::HealthCheckResponse::NOT_SERVING) {
+      not_serving_seen = true;
+    }
+  }
+  EXPECT_TRUE(not_serving_seen.load());
+  for (auto& t : writers) t.join();
+  const int status = server->Signal(0);  // waits for the exit
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(codes[grpc::StatusCode::CANCELLED], 0) << cancelled_message;
+  EXPECT_GT(codes[grpc::StatusCode::OK], 200);
+  EXPECT_GT(ok_after_not_serving, 0) << "the lame-duck period served no call";
+  for (const auto& [code, count] : codes) {
+    if (count == 0) continue;
+    EXPECT_TRUE(code == grpc::StatusCode::OK || code == grpc::StatusCode::UNAVAILABLE)
+        << "code " << code << " x" << count;
+  }
+}
+
+// The per-service binary hosts the handoff module exactly as batond does.
+TEST_F(CrashTest, BatonHandoffBinaryServesTheHandoffService) {
+  auto server = StartServer({}, BATON_HANDOFF_PATH);
+  EXPECT_EQ(Health("baton.handoff.v1.HandoffService"),
+            grpc::health::v1::HealthCheckResponse::SERVING);
+  CreateOrg();
+  const std::string intake = Token("a", "intake", {Role::kMember});
+  hv1::CreateWorkItemRequest create;
+  create.set_chain("chains/flow");
+  create.set_external_reference("one");
+  hv1::CreateWorkItemResponse created;
+  ASSERT_TRUE(stub_->CreateWorkItem(Context(intake).get(), create, &created).ok());
+  const int status = server->Signal(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace
