@@ -17,21 +17,26 @@ grpc::ServerWriteReactor<Response>* FailedStream(const absl::Status& status) {
   return new Failed(status);
 }
 
-}  // namespace
-
-absl::StatusOr<Caller> HandoffServiceImpl::CallerOf(Ctx* ctx) const {
-  absl::StatusOr<auth::Principal> principal = identity_->Of(ctx);
-  if (!principal.ok()) return principal.status();
+// The caller of an authenticated call: the team it acts for and its deadline.
+absl::StatusOr<Caller> CallerFrom(auth::Principal principal, grpc::CallbackServerContext* ctx) {
   absl::string_view act_as;
   const auto& metadata = ctx->client_metadata();
   if (auto it = metadata.find(std::string(kActAsTeamHeader)); it != metadata.end()) {
     act_as = absl::string_view(it->second.data(), it->second.size());
   }
-  absl::StatusOr<Caller> caller = MakeCaller(*std::move(principal), act_as);
+  absl::StatusOr<Caller> caller = MakeCaller(std::move(principal), act_as);
   if (caller.ok() && ctx->deadline() != std::chrono::system_clock::time_point::max()) {
     caller->deadline = absl::FromChrono(ctx->deadline());
   }
   return caller;
+}
+
+}  // namespace
+
+absl::StatusOr<Caller> HandoffServiceImpl::CallerOf(Ctx* ctx) const {
+  absl::StatusOr<auth::Principal> principal = identity_->Of(ctx);
+  if (!principal.ok()) return principal.status();
+  return CallerFrom(*std::move(principal), ctx);
 }
 
 template <typename Request, typename Response>
@@ -39,8 +44,10 @@ HandoffServiceImpl::Reactor* HandoffServiceImpl::Mutate(
     Ctx* ctx, const Buf* in, Buf* out,
     void (HandoffStore::*method)(const Caller&, const Request&, Response*, Done)) {
   return server::ServeRawUnary<Request, Response>(
-      ctx, in, out, [&](const Request& request, Response* response, server::Finish finish) {
-        absl::StatusOr<Caller> caller = CallerOf(ctx);
+      ctx, *identity_, in, out,
+      [&](auth::Principal principal, const Request& request, Response* response,
+          server::Finish finish) {
+        absl::StatusOr<Caller> caller = CallerFrom(std::move(principal), ctx);
         if (!caller.ok()) return finish(caller.status());
         (store_->*method)(*caller, request, response, std::move(finish));
       });
@@ -51,8 +58,10 @@ HandoffServiceImpl::Reactor* HandoffServiceImpl::Read(
     Ctx* ctx, const Buf* in, Buf* out,
     absl::Status (HandoffStore::*method)(const Request&, Response*) const) {
   return server::ServeRawUnary<Request, Response>(
-      ctx, in, out, [&](const Request& request, Response* response, server::Finish finish) {
-        absl::StatusOr<Caller> caller = CallerOf(ctx);
+      ctx, *identity_, in, out,
+      [&](auth::Principal principal, const Request& request, Response* response,
+          server::Finish finish) {
+        absl::StatusOr<Caller> caller = CallerFrom(std::move(principal), ctx);
         if (!caller.ok()) return finish(caller.status());
         finish((store_->*method)(request, response));
       });
@@ -91,10 +100,10 @@ BATON_READ(GetHandoff)
 
 HandoffServiceImpl::Reactor* HandoffServiceImpl::ListHandoffs(Ctx* ctx, const Buf* in, Buf* out) {
   return server::ServeRawUnary<v1::ListHandoffsRequest, v1::ListHandoffsResponse>(
-      ctx, in, out,
-      [&](const v1::ListHandoffsRequest& request, v1::ListHandoffsResponse* response,
-          server::Finish finish) {
-        absl::StatusOr<Caller> caller = CallerOf(ctx);
+      ctx, *identity_, in, out,
+      [&](auth::Principal principal, const v1::ListHandoffsRequest& request,
+          v1::ListHandoffsResponse* response, server::Finish finish) {
+        absl::StatusOr<Caller> caller = CallerFrom(std::move(principal), ctx);
         if (!caller.ok()) return finish(caller.status());
         finish(store_->ListHandoffs(*caller, request, response));
       });
