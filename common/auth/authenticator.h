@@ -59,11 +59,14 @@ class Authenticator {
   // Loads a verifier anew, e.g. by re-reading key files.
   using VerifierLoader = std::function<absl::StatusOr<std::unique_ptr<JwtVerifier>>()>;
   // Once `interval` has passed since the last load (by the verifier's
-  // clock), the next Authenticate call runs `load` (one call at a time; the
-  // others go on with the current verifier) and passes the result to
-  // ReplaceVerifier. A failed load keeps the current verifier (a half-written
-  // key update must not lock every caller out) and is logged. Call before
-  // serving; not in dev mode. `interval` must be positive.
+  // clock), the next Authenticate call runs `load` (one call per interval
+  // claims it; the others go on with the current verifier) and passes the
+  // result to ReplaceVerifier. So keys are re-read on a request thread, at
+  // most once per interval: meant for small local files (a mounted secret).
+  // A failed load keeps the current verifier (a half-written key update must
+  // not lock every caller out) and is logged. `load` must be thread-safe.
+  // Call before serving; ignored in dev mode or with a non-positive
+  // `interval`.
   void ReloadEvery(absl::Duration interval, VerifierLoader load);
 
   // The verifier in use (null in dev mode); it may be replaced at any time.
