@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth/authenticator.h"
-#include "common/auth/jwt_verifier.h"
+#include "common/auth/authenticator_config.h"
 #include "common/log/log.h"
 #include "common/server/module_host.h"
 #include "common/server/server_host.h"
@@ -19,7 +19,12 @@
 ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (port 0 picks a free port)");
 ABSL_FLAG(std::string, data_dir, "", "RocksDB directory; created when missing");
 ABSL_FLAG(std::string, jwt_key_file, "",
-          "file with the HS256 secret or the RS256 public key (PEM) that verifies bearer tokens");
+          "file with the HS256 secret (at least 32 bytes) or the RS256 public key (PEM) that "
+          "verifies bearer tokens");
+ABSL_FLAG(std::string, jwt_key_dir, "",
+          "directory of verification keys, one file per key named by its `kid` (a mounted "
+          "Kubernetes secret); re-read every 30 s, so keys rotate without a restart. Instead of "
+          "--jwt_key_file");
 ABSL_FLAG(std::string, jwt_algorithm, "HS256", "HS256 or RS256");
 ABSL_FLAG(std::string, jwt_issuer, "", "when set, tokens must carry this `iss`");
 ABSL_FLAG(std::string, jwt_audience, "", "when set, tokens must carry this `aud`");
@@ -28,7 +33,10 @@ ABSL_FLAG(bool, insecure_dev_mode, false,
 ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate chain; turns TLS on");
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 ABSL_FLAG(std::string, tls_client_ca_file, "",
-          "PEM CA; when set, clients need a certificate (mTLS)");
+          "PEM CA; when set, clients need a certificate (mTLS); needs --tls_cert_file");
+ABSL_FLAG(bool, allow_plaintext_tokens_on_network, false,
+          "accept bearer tokens without TLS on a non-loopback --listen address: only when a "
+          "service mesh or proxy terminates TLS in front of this server (logged as a warning)");
 ABSL_FLAG(double, lame_duck_seconds, 2,
           "on SIGTERM, how long to keep serving new calls after health turns NOT_SERVING");
 ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long running calls get to finish");
@@ -46,37 +54,13 @@ int Fail(absl::string_view what, const absl::Status& status) {
 }
 
 absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator() {
-  const std::string key_file = absl::GetFlag(FLAGS_jwt_key_file);
-  if (absl::GetFlag(FLAGS_insecure_dev_mode)) {
-    if (!key_file.empty()) {
-      return absl::InvalidArgumentError(
-          "give either --insecure_dev_mode or --jwt_key_file, not both");
-    }
-    return std::make_unique<auth::Authenticator>(nullptr);
-  }
-  if (key_file.empty()) {
-    return absl::InvalidArgumentError(
-        "no --jwt_key_file: give the key that verifies bearer tokens, or --insecure_dev_mode on "
-        "a loopback address for local development");
-  }
-  auth::JwtVerifierOptions options;
-  const std::string algorithm = absl::GetFlag(FLAGS_jwt_algorithm);
-  if (algorithm == "HS256") {
-    options.algorithm = auth::JwtVerifierOptions::Algorithm::kHs256;
-  } else if (algorithm == "RS256") {
-    options.algorithm = auth::JwtVerifierOptions::Algorithm::kRs256;
-  } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--jwt_algorithm: ", algorithm, " is not HS256 or RS256"));
-  }
-  auto key = auth::ReadKeyFile(key_file);
-  if (!key.ok()) return key.status();
-  options.key = *std::move(key);
-  options.issuer = absl::GetFlag(FLAGS_jwt_issuer);
-  options.audience = absl::GetFlag(FLAGS_jwt_audience);
-  auto verifier = auth::JwtVerifier::Create(std::move(options), Clock::Real());
-  if (!verifier.ok()) return verifier.status();
-  return std::make_unique<auth::Authenticator>(*std::move(verifier));
+  return auth::MakeAuthenticator({.insecure_dev_mode = absl::GetFlag(FLAGS_insecure_dev_mode),
+                                  .key_file = absl::GetFlag(FLAGS_jwt_key_file),
+                                  .key_dir = absl::GetFlag(FLAGS_jwt_key_dir),
+                                  .algorithm = absl::GetFlag(FLAGS_jwt_algorithm),
+                                  .issuer = absl::GetFlag(FLAGS_jwt_issuer),
+                                  .audience = absl::GetFlag(FLAGS_jwt_audience)},
+                                 Clock::Real());
 }
 
 }  // namespace
@@ -123,6 +107,8 @@ int RunServer(std::vector<std::unique_ptr<server::ServiceModule>> modules,
   options.server.address = absl::GetFlag(FLAGS_listen);
   options.server.tls = {absl::GetFlag(FLAGS_tls_cert_file), absl::GetFlag(FLAGS_tls_key_file),
                         absl::GetFlag(FLAGS_tls_client_ca_file)};
+  options.server.allow_plaintext_tokens_on_network =
+      absl::GetFlag(FLAGS_allow_plaintext_tokens_on_network);
   options.server.lame_duck = absl::Seconds(absl::GetFlag(FLAGS_lame_duck_seconds));
   options.server.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
   auto host =

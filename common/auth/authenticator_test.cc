@@ -20,7 +20,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Algorithm = JwtVerifierOptions::Algorithm;
 
-constexpr char kSecret[] = "authenticator-test-secret";
+constexpr char kSecret[] = "authenticator-test-secret-0123456789abcdef";
 
 class AuthenticatorTest : public ::testing::Test {
  protected:
@@ -135,6 +135,71 @@ TEST_F(AuthenticatorTest, DevModeDecodesTokensWithoutVerifying) {
   // Malformed headers and tokens are still errors.
   ExpectUnauthenticated(auth.Authenticate("Basic abc"), "'Bearer'");
   ExpectUnauthenticated(auth.Authenticate("Bearer garbage"), "malformed");
+}
+
+// Replacing the keys must not leave tokens of a removed key in the cache.
+TEST_F(AuthenticatorTest, ReplacingTheVerifierForgetsRememberedTokens) {
+  Authenticator auth = Verifying();
+  const std::string token = Token();
+  ASSERT_TRUE(auth.Authenticate("Bearer " + token).ok());
+  const std::string other_key(40, 'o');
+  auto other = JwtVerifier::Create({.key = other_key}, &clock_);
+  ASSERT_TRUE(other.ok()) << other.status();
+  absl::StatusOr<bool> replaced = auth.ReplaceVerifier(*std::move(other));
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  EXPECT_TRUE(*replaced);
+  ExpectUnauthenticated(auth.Authenticate("Bearer " + token), "signature does not verify");
+  EXPECT_TRUE(auth.Authenticate("Bearer " + Token(other_key)).ok());
+}
+
+TEST_F(AuthenticatorTest, ReplacingWithTheSameConfigurationKeepsTheVerifier) {
+  Authenticator auth = Verifying();
+  std::shared_ptr<const JwtVerifier> before = auth.verifier();
+  auto same = JwtVerifier::Create({.key = kSecret}, &clock_);
+  ASSERT_TRUE(same.ok());
+  absl::StatusOr<bool> replaced = auth.ReplaceVerifier(*std::move(same));
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_FALSE(*replaced);
+  EXPECT_EQ(auth.verifier(), before);
+  EXPECT_EQ(auth.ReplaceVerifier(nullptr).status().code(), absl::StatusCode::kInvalidArgument);
+  Authenticator dev(nullptr);
+  auto any = JwtVerifier::Create({.key = kSecret}, &clock_);
+  ASSERT_TRUE(any.ok());
+  EXPECT_EQ(dev.ReplaceVerifier(*std::move(any)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(AuthenticatorTest, ReloadsOnTheFirstCallAfterTheInterval) {
+  Authenticator auth = Verifying();
+  const std::string other_key(40, 'o');
+  int loads = 0;
+  std::string next_key = kSecret;
+  auth.ReloadEvery(absl::Seconds(30), [&]() -> absl::StatusOr<std::unique_ptr<JwtVerifier>> {
+    ++loads;
+    if (next_key.empty()) return absl::NotFoundError("key file vanished");
+    return JwtVerifier::Create({.key = next_key}, &clock_);
+  });
+  const std::string token = Token();
+  ASSERT_TRUE(auth.Authenticate("Bearer " + token).ok());
+  EXPECT_EQ(loads, 0);
+  clock_.Advance(absl::Seconds(30));
+  ASSERT_TRUE(auth.Authenticate("Bearer " + token).ok());
+  EXPECT_EQ(loads, 1);
+  ASSERT_TRUE(auth.Authenticate("Bearer " + token).ok());
+  EXPECT_EQ(loads, 1);  // not before another interval
+
+  // A failed load keeps the keys in use.
+  next_key = "";
+  clock_.Advance(absl::Seconds(30));
+  ASSERT_TRUE(auth.Authenticate("Bearer " + token).ok());
+  EXPECT_EQ(loads, 2);
+
+  // A changed key takes over, and the remembered token goes with the old one.
+  next_key = other_key;
+  clock_.Advance(absl::Seconds(30));
+  ExpectUnauthenticated(auth.Authenticate("Bearer " + token), "signature does not verify");
+  EXPECT_EQ(loads, 3);
+  EXPECT_TRUE(auth.Authenticate("Bearer " + Token(other_key)).ok());
 }
 
 }  // namespace

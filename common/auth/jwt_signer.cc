@@ -28,7 +28,8 @@ struct MallocDeleter {
 
 // `claims_json` must be a JSON object.
 absl::StatusOr<std::string> SignJson(JwtVerifierOptions::Algorithm alg, std::string_view key,
-                                     const std::string& claims_json) {
+                                     const std::string& claims_json,
+                                     const std::string& key_id = "") {
   if (key.empty()) {
     return absl::InvalidArgumentError(
         "signing key is empty: HS256 needs the shared secret, RS256 a PEM "
@@ -47,6 +48,9 @@ absl::StatusOr<std::string> SignJson(JwtVerifierOptions::Algorithm alg, std::str
   if (jwt_set_alg(jwt.get(), jwt_alg, reinterpret_cast<const unsigned char*>(key.data()),
                   static_cast<int>(key.size())) != 0) {
     return absl::InvalidArgumentError("libjwt rejected the signing key");
+  }
+  if (!key_id.empty() && jwt_add_header(jwt.get(), "kid", key_id.c_str()) != 0) {
+    return absl::InvalidArgumentError("libjwt rejected the key id");
   }
   if (jwt_add_grants_json(jwt.get(), claims_json.c_str()) != 0) {
     return absl::InvalidArgumentError("libjwt rejected the claims (duplicate keys?)");
@@ -95,7 +99,7 @@ absl::StatusOr<std::string> SignToken(JwtVerifierOptions::Algorithm alg, std::st
   } catch (const Json::exception& e) {  // Invalid UTF-8 in a string.
     return absl::InvalidArgumentError(absl::StrCat("token claims are not valid UTF-8: ", e.what()));
   }
-  return SignJson(alg, key, text);
+  return SignJson(alg, key, text, claims.key_id);
 }
 
 absl::StatusOr<std::string> SignRawClaims(JwtVerifierOptions::Algorithm alg, std::string_view key,

@@ -22,6 +22,7 @@ struct TokenClaims {
   absl::Duration ttl = absl::Hours(1);  // `exp` = issued_at + ttl. Must be > 0.
   std::string issuer{};                 // `iss`; omitted when empty.
   std::string audience{};               // `aud` (a single string); omitted when empty.
+  std::string key_id{};  // the `kid` header naming the signing key; omitted when empty.
 };
 
 // Mints a compact JWS token signed with `alg`. `key` is the HS256 shared

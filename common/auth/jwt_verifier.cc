@@ -1,11 +1,13 @@
 #include "common/auth/jwt_verifier.h"
 
-#include <jwt.h>
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -38,31 +40,18 @@ using Json = nlohmann::json;
 // make us do.
 constexpr size_t kMaxTokenBytes = 16 * 1024;
 
-struct JwtDeleter {
-  void operator()(jwt_t* jwt) const { jwt_free(jwt); }
-};
-struct MallocDeleter {
-  void operator()(char* p) const { std::free(p); }
+struct PkeyDeleter {
+  void operator()(EVP_PKEY* pkey) const { EVP_PKEY_free(pkey); }
 };
 struct BioDeleter {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* pkey) const { EVP_PKEY_free(pkey); }
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 
 std::string FormatUtc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
-
-jwt_alg_t LibJwtAlg(JwtVerifierOptions::Algorithm alg) {
-  switch (alg) {
-    case JwtVerifierOptions::Algorithm::kHs256:
-      return JWT_ALG_HS256;
-    case JwtVerifierOptions::Algorithm::kRs256:
-      return JWT_ALG_RS256;
-  }
-  return JWT_ALG_INVAL;
 }
 
 // The most recent OpenSSL error on this thread, then clears the queue.
@@ -78,27 +67,42 @@ std::string TakeOpenSslError() {
   return text;
 }
 
-absl::StatusOr<Json> DecodeJsonPart(absl::string_view part, std::string_view what) {
+// Text a caller chose, made safe to put in a message: at most 64 bytes,
+// control and non-ASCII bytes escaped.
+std::string Quote(absl::string_view text) {
+  constexpr size_t kMax = 64;
+  std::string quoted = absl::CHexEscape(text.substr(0, kMax));
+  if (text.size() > kMax) quoted += "...";
+  return quoted;
+}
+
+// A key id or "" for the key without one, for messages: " 'k1'" or "".
+std::string KeyName(absl::string_view id) {
+  return id.empty() ? std::string() : absl::StrCat(" '", Quote(id), "'");
+}
+
+struct TokenParts {
+  absl::string_view header_b64;
+  absl::string_view payload_b64;
+  absl::string_view signature_b64;
+  Json header;
+};
+
+absl::StatusOr<Json> DecodeHeader(absl::string_view part) {
   std::string bytes;
   if (part.empty() || !absl::WebSafeBase64Unescape(part, &bytes)) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("token is malformed: the ", Sv(what), " is not base64url"));
+    return absl::UnauthenticatedError("token is malformed: the header is not base64url");
   }
   Json json = Json::parse(bytes, /*cb=*/nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("token is malformed: the ", Sv(what), " is not a JSON object"));
+    return absl::UnauthenticatedError("token is malformed: the header is not a JSON object");
   }
   return json;
 }
 
-struct TokenParts {
-  Json header;
-  Json payload;
-};
-
-// Structural checks and decoding of header and payload. The signature part is
-// left to libjwt.
+// Structural checks and the header. The payload is not decoded here: its
+// bytes are only read once the signature over them verified (or, in dev
+// mode, by DecodeUnverified).
 absl::StatusOr<TokenParts> SplitToken(std::string_view token) {
   if (token.empty()) return absl::UnauthenticatedError("token is empty");
   if (token.size() > kMaxTokenBytes) {
@@ -119,14 +123,78 @@ absl::StatusOr<TokenParts> SplitToken(std::string_view token) {
                      "(header.payload.signature), got ",
                      parts.size()));
   }
-  TokenParts out;
-  absl::StatusOr<Json> header = DecodeJsonPart(parts[0], "header");
+  absl::StatusOr<Json> header = DecodeHeader(parts[0]);
   if (!header.ok()) return header.status();
-  absl::StatusOr<Json> payload = DecodeJsonPart(parts[1], "payload");
-  if (!payload.ok()) return payload.status();
-  out.header = *std::move(header);
-  out.payload = *std::move(payload);
-  return out;
+  return TokenParts{parts[0], parts[1], parts[2], *std::move(header)};
+}
+
+// Walks a payload that did not parse, to say which claim is at fault and
+// why: nlohmann's parser refuses a number beyond the range of a double
+// (1e400) as a whole-document error.
+class PayloadDiagnosis final : public nlohmann::json_sax<Json> {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return ++depth_ > 0; }
+  bool key(string_t& key) override {
+    if (depth_ == 1) claim_ = key;
+    return true;
+  }
+  bool end_object() override { return --depth_ >= 0; }
+  bool start_array(std::size_t) override { return ++depth_ > 0; }
+  bool end_array() override { return --depth_ >= 0; }
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& error) override {
+    position_ = position;
+    token_ = last_token;
+    out_of_range_ = error.id == 406;  // out_of_range.406: number overflow
+    return false;
+  }
+
+  absl::Status Explain(const std::string& bytes) {
+    Json::sax_parse(bytes, this, nlohmann::detail::input_format_t::json, /*strict=*/true);
+    if (out_of_range_ && !claim_.empty()) {
+      return absl::UnauthenticatedError(absl::StrCat(
+          "claim '", Quote(claim_), "' holds a number out of range ('", Quote(token_), "')"));
+    }
+    return absl::UnauthenticatedError(absl::StrCat(
+        "token is malformed: the payload is not valid JSON (at byte ", position_, ")"));
+  }
+
+ private:
+  int depth_ = 0;
+  std::string claim_;
+  std::string token_;
+  size_t position_ = 0;
+  bool out_of_range_ = false;
+};
+
+absl::StatusOr<Json> DecodePayload(absl::string_view part) {
+  std::string bytes;
+  if (part.empty() || !absl::WebSafeBase64Unescape(part, &bytes)) {
+    return absl::UnauthenticatedError("token is malformed: the payload is not base64url");
+  }
+  Json json = Json::parse(bytes, /*cb=*/nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return PayloadDiagnosis().Explain(bytes);
+  if (!json.is_object()) {
+    return absl::UnauthenticatedError("token is malformed: the payload is not a JSON object");
+  }
+  return json;
+}
+
+// A string claim's value: no NUL, which would cut the string short in C
+// APIs and make two different names compare equal in some.
+absl::Status CheckClaimText(const char* name, const std::string& value) {
+  if (value.find('\0') != std::string::npos) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("claim '", name, "' contains a NUL character (\\u0000)"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status OptionalStringClaim(const Json& claims, const char* name, std::string* out) {
@@ -136,7 +204,7 @@ absl::Status OptionalStringClaim(const Json& claims, const char* name, std::stri
     return absl::UnauthenticatedError(absl::StrCat("claim '", name, "' must be a string"));
   }
   *out = it->get<std::string>();
-  return absl::OkStatus();
+  return CheckClaimText(name, *out);
 }
 
 absl::StatusOr<Principal> PrincipalFromClaims(const Json& claims) {
@@ -145,10 +213,7 @@ absl::StatusOr<Principal> PrincipalFromClaims(const Json& claims) {
   if (sub == claims.end() || sub->is_null()) {
     return absl::UnauthenticatedError("claim 'sub' is missing");
   }
-  if (!sub->is_string()) {
-    return absl::UnauthenticatedError("claim 'sub' must be a string");
-  }
-  principal.subject = sub->get<std::string>();
+  if (absl::Status s = OptionalStringClaim(claims, "sub", &principal.subject); !s.ok()) return s;
   if (principal.subject.empty()) {
     return absl::UnauthenticatedError("claim 'sub' is empty");
   }
@@ -168,10 +233,11 @@ absl::StatusOr<Principal> PrincipalFromClaims(const Json& claims) {
         return absl::UnauthenticatedError("claim 'roles' must contain only strings");
       }
       const std::string& text = name.get_ref<const std::string&>();
+      if (absl::Status s = CheckClaimText("roles", text); !s.ok()) return s;
       absl::StatusOr<Role> role = ParseRole(text);
       if (!role.ok()) {
         return absl::UnauthenticatedError(
-            absl::StrCat("unknown role '", text,
+            absl::StrCat("unknown role '", Quote(text),
                          "' in claim 'roles'; expected 'member', 'head', 'admin' or "
                          "'service'"));
       }
@@ -181,26 +247,39 @@ absl::StatusOr<Principal> PrincipalFromClaims(const Json& claims) {
   return principal;
 }
 
-// A NumericDate claim (seconds since the Unix epoch); nullopt when absent.
+// A NumericDate claim (seconds since the Unix epoch, RFC 7519 §2; fractions
+// allowed); nullopt when absent. Out of [0, kMaxNumericDate] is refused:
+// no real token expires before 1970 or after 9999, and such values only
+// serve to probe overflow.
 absl::StatusOr<std::optional<absl::Time>> NumericDateClaim(const Json& claims, const char* name) {
   auto it = claims.find(name);
   if (it == claims.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number()) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "claim '", name, "' must be a number of seconds since the Unix epoch (a NumericDate), got ",
+        it->type_name()));
+  }
+  bool in_range = false;
+  absl::Time time;
   if (it->is_number_unsigned()) {
-    uint64_t s = it->get<uint64_t>();
-    if (s > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return absl::InfiniteFuture();
-    }
-    return absl::FromUnixSeconds(static_cast<int64_t>(s));
+    const uint64_t s = it->get<uint64_t>();
+    in_range = s <= static_cast<uint64_t>(kMaxNumericDate);
+    if (in_range) time = absl::FromUnixSeconds(static_cast<int64_t>(s));
+  } else if (it->is_number_integer()) {
+    const int64_t s = it->get<int64_t>();
+    in_range = s >= 0 && s <= kMaxNumericDate;
+    if (in_range) time = absl::FromUnixSeconds(s);
+  } else {
+    const double s = it->get<double>();
+    in_range = std::isfinite(s) && s >= 0 && s <= static_cast<double>(kMaxNumericDate);
+    if (in_range) time = absl::UnixEpoch() + absl::Seconds(s);
   }
-  if (it->is_number_integer()) {
-    return absl::FromUnixSeconds(it->get<int64_t>());
+  if (!in_range) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "claim '", name, "' is out of range: ", Quote(it->dump()),
+        " is not a NumericDate between 0 (1970) and ", kMaxNumericDate, " (year 9999)"));
   }
-  if (it->is_number_float()) {
-    double s = it->get<double>();
-    if (std::isfinite(s)) return absl::UnixEpoch() + absl::Seconds(s);
-  }
-  return absl::UnauthenticatedError(
-      absl::StrCat("claim '", name, "' must be a number of seconds since the Unix epoch"));
+  return time;
 }
 
 std::string DescribeAudience(const Json& aud) {
@@ -217,7 +296,64 @@ std::string DescribeAudience(const Json& aud) {
   return out + "]";
 }
 
+// Verifies the JWS signature: `signature` (decoded) over `signing_input`
+// ("<header>.<payload>" exactly as sent).
+bool Hs256Verifies(const std::string& secret, absl::string_view signing_input,
+                   const std::string& signature) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_size = 0;
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac,
+           &mac_size) == nullptr) {
+    ERR_clear_error();
+    return false;
+  }
+  return signature.size() == mac_size && CRYPTO_memcmp(mac, signature.data(), mac_size) == 0;
+}
+
+bool Rs256Verifies(EVP_PKEY* key, absl::string_view signing_input, const std::string& signature) {
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  const bool ok =
+      ctx != nullptr && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
+      EVP_DigestVerify(
+          ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+          reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
+absl::StatusOr<std::shared_ptr<EVP_PKEY>> ParseRsaPublicKey(const std::string& pem,
+                                                            absl::string_view id) {
+  if (pem.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    return absl::InvalidArgumentError(absl::StrCat("RS256 key", KeyName(id), " is too large"));
+  }
+  std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (bio == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read the RS256 key", KeyName(id), ": ", TakeOpenSslError()));
+  }
+  std::shared_ptr<EVP_PKEY> pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr),
+                                 PkeyDeleter());
+  if (pkey == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "RS256 key", KeyName(id),
+        " is not a PEM public key (expected '-----BEGIN PUBLIC KEY-----'): ", TakeOpenSslError()));
+  }
+  if (!EVP_PKEY_is_a(pkey.get(), "RSA")) {
+    return absl::InvalidArgumentError(absl::StrCat("RS256 key", KeyName(id), " is a ",
+                                                   EVP_PKEY_get0_type_name(pkey.get()),
+                                                   " public key; an RSA public key is required"));
+  }
+  return pkey;
+}
+
 }  // namespace
+
+struct JwtVerifier::Key {
+  std::string id;                        // "" for options.key
+  std::string secret;                    // HS256
+  std::shared_ptr<EVP_PKEY> public_key;  // RS256
+};
 
 std::string_view AlgorithmName(JwtVerifierOptions::Algorithm alg) {
   switch (alg) {
@@ -229,46 +365,83 @@ std::string_view AlgorithmName(JwtVerifierOptions::Algorithm alg) {
   return "unknown";
 }
 
-JwtVerifier::JwtVerifier(JwtVerifierOptions options, const Clock* clock)
-    : options_(std::move(options)), clock_(clock) {}
+JwtVerifier::JwtVerifier(JwtVerifierOptions options, const Clock* clock, std::vector<Key> keys)
+    : options_(std::move(options)), clock_(clock), keys_(std::move(keys)) {}
+
+JwtVerifier::~JwtVerifier() = default;
 
 absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(JwtVerifierOptions options,
                                                                  const Clock* clock) {
-  if (options.key.empty()) {
+  if (options.key_count() == 0) {
     return absl::InvalidArgumentError(
-        "JWT key is empty: HS256 needs the shared secret, RS256 a PEM public "
-        "key");
+        "no JWT key: HS256 needs the shared secret, RS256 a PEM public key");
   }
   if (options.leeway < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(absl::StrCat("JWT leeway must not be negative, got ",
                                                    absl::FormatDuration(options.leeway)));
   }
-  if (options.key.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    return absl::InvalidArgumentError("JWT key is too large");
+  std::vector<Key> keys;
+  std::vector<JwtKey> all;
+  if (!options.key.empty()) all.push_back({.id = "", .material = options.key});
+  for (const JwtKey& key : options.keys) {
+    if (key.id.empty()) {
+      return absl::InvalidArgumentError("a JWT key in the list of keys has an empty id");
+    }
+    if (key.id.size() > kMaxKeyIdBytes || key.id.find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat("JWT key id", KeyName(key.id),
+                                                     " is longer than ", kMaxKeyIdBytes,
+                                                     " bytes or holds NUL"));
+    }
+    for (const JwtKey& other : all) {
+      if (other.id == key.id) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("JWT key id", KeyName(key.id), " is given twice"));
+      }
+    }
+    all.push_back(key);
   }
-  if (options.algorithm == JwtVerifierOptions::Algorithm::kRs256) {
-    std::unique_ptr<BIO, BioDeleter> bio(
-        BIO_new_mem_buf(options.key.data(), static_cast<int>(options.key.size())));
-    if (bio == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot read the RS256 key: ", TakeOpenSslError()));
+  for (const JwtKey& key : all) {
+    if (key.material.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("JWT key", KeyName(key.id), " is empty"));
     }
-    std::unique_ptr<EVP_PKEY, PkeyDeleter> pkey(
-        PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
-    if (pkey == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("RS256 key is not a PEM public key (expected '-----BEGIN PUBLIC "
-                       "KEY-----'): ",
-                       TakeOpenSslError()));
+    Key out{.id = key.id};
+    if (options.algorithm == JwtVerifierOptions::Algorithm::kHs256) {
+      if (key.material.size() < kMinHs256KeyBytes) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "HS256 key", KeyName(key.id), " is ", key.material.size(), " bytes; at least ",
+            kMinHs256KeyBytes,
+            " are required (RFC 7518 section 3.2: as long as the SHA-256 output). Generate one "
+            "with e.g. 'head -c 32 /dev/urandom | base64'"));
+      }
+      if (key.material.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("HS256 key", KeyName(key.id), " is too large"));
+      }
+      out.secret = key.material;
+    } else {
+      auto pkey = ParseRsaPublicKey(key.material, key.id);
+      if (!pkey.ok()) return pkey.status();
+      out.public_key = *std::move(pkey);
     }
-    if (!EVP_PKEY_is_a(pkey.get(), "RSA")) {
-      return absl::InvalidArgumentError(absl::StrCat("RS256 key is a ",
-                                                     EVP_PKEY_get0_type_name(pkey.get()),
-                                                     " public key; an RSA public key is required"));
-    }
+    keys.push_back(std::move(out));
   }
   if (clock == nullptr) clock = Clock::Real();
-  return std::unique_ptr<JwtVerifier>(new JwtVerifier(std::move(options), clock));
+  return std::unique_ptr<JwtVerifier>(new JwtVerifier(std::move(options), clock, std::move(keys)));
+}
+
+absl::StatusOr<const JwtVerifier::Key*> JwtVerifier::KeyFor(const std::string* kid) const {
+  if (kid != nullptr) {
+    for (const Key& key : keys_) {
+      if (!key.id.empty() && key.id == *kid) return &key;
+    }
+    return absl::UnauthenticatedError(absl::StrCat("unknown key id '", Quote(*kid), "'"));
+  }
+  if (keys_.size() != 1) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("token has no 'kid' header, but ", keys_.size(),
+                     " keys are configured: the token must name the key it is signed with"));
+  }
+  return &keys_.front();
 }
 
 absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token,
@@ -285,7 +458,7 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token,
   }
   if (alg->get_ref<const std::string&>() != expected_alg) {
     return absl::UnauthenticatedError(
-        absl::StrCat("token is signed with alg '", alg->get_ref<const std::string&>(),
+        absl::StrCat("token is signed with alg '", Quote(alg->get_ref<const std::string&>()),
                      "' but only '", Sv(expected_alg), "' is accepted"));
   }
   auto typ = parts->header.find("typ");
@@ -293,34 +466,35 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token,
       !(typ->is_string() && absl::EqualsIgnoreCase(typ->get_ref<const std::string&>(), "JWT"))) {
     return absl::UnauthenticatedError("token header 'typ' must be 'JWT' when present");
   }
+  const std::string* kid = nullptr;
+  if (auto it = parts->header.find("kid"); it != parts->header.end() && !it->is_null()) {
+    if (!it->is_string()) {
+      return absl::UnauthenticatedError("token is malformed: the header's 'kid' is not a string");
+    }
+    kid = &it->get_ref<const std::string&>();
+  }
+  absl::StatusOr<const Key*> key = KeyFor(kid);
+  if (!key.ok()) return key.status();
 
-  const std::string token_str(token);  // libjwt needs NUL termination.
-  jwt_t* raw = nullptr;
-  int rc = jwt_decode(&raw, token_str.c_str(),
-                      reinterpret_cast<const unsigned char*>(options_.key.data()),
-                      static_cast<int>(options_.key.size()));
-  std::unique_ptr<jwt_t, JwtDeleter> jwt(raw);
-  if (rc != 0 || jwt == nullptr) {
-    ERR_clear_error();
-    return absl::UnauthenticatedError(
-        absl::StrCat("signature does not verify with the configured ", Sv(expected_alg),
-                     " key (token altered, or signed with another key)"));
-  }
-  // Belt and braces: what libjwt verified with must be what we expect.
-  if (jwt_get_alg(jwt.get()) != LibJwtAlg(options_.algorithm)) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("token is not signed with '", Sv(expected_alg), "'"));
+  // The signature, over the bytes as sent: nothing of the payload is read
+  // before it verifies.
+  std::string signature;
+  const absl::string_view signing_input(parts->header_b64.data(),
+                                        parts->header_b64.size() + 1 + parts->payload_b64.size());
+  const bool verifies = !parts->signature_b64.empty() &&
+                        absl::WebSafeBase64Unescape(parts->signature_b64, &signature) &&
+                        (options_.algorithm == JwtVerifierOptions::Algorithm::kHs256
+                             ? Hs256Verifies((*key)->secret, signing_input, signature)
+                             : Rs256Verifies((*key)->public_key.get(), signing_input, signature));
+  if (!verifies) {
+    return absl::UnauthenticatedError(absl::StrCat("signature does not verify with the configured ",
+                                                   Sv(expected_alg), " key", KeyName((*key)->id),
+                                                   " (token altered, or signed with another key)"));
   }
 
-  // Claims as verified by libjwt (not our own pre-parse).
-  std::unique_ptr<char, MallocDeleter> grants(jwt_get_grants_json(jwt.get(), nullptr));
-  if (grants == nullptr) {
-    return absl::UnauthenticatedError("token has no claims");
-  }
-  const Json claims = Json::parse(grants.get(), /*cb=*/nullptr, /*allow_exceptions=*/false);
-  if (claims.is_discarded() || !claims.is_object()) {
-    return absl::UnauthenticatedError("token is malformed: the claims are not a JSON object");
-  }
+  absl::StatusOr<Json> payload = DecodePayload(parts->payload_b64);
+  if (!payload.ok()) return payload.status();
+  const Json& claims = *payload;
 
   const absl::Time now = clock_->Now();
   absl::StatusOr<std::optional<absl::Time>> exp = NumericDateClaim(claims, "exp");
@@ -329,12 +503,14 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token,
     return absl::UnauthenticatedError(
         "claim 'exp' is missing; tokens without an expiry are not accepted");
   }
+  absl::StatusOr<std::optional<absl::Time>> nbf = NumericDateClaim(claims, "nbf");
+  if (!nbf.ok()) return nbf.status();
+  absl::StatusOr<std::optional<absl::Time>> iat = NumericDateClaim(claims, "iat");
+  if (!iat.ok()) return iat.status();
   if (now >= **exp + options_.leeway) {
     return absl::UnauthenticatedError(absl::StrCat("token expired at ", FormatUtc(**exp), " (now ",
                                                    FormatUtc(now), "); get a new token"));
   }
-  absl::StatusOr<std::optional<absl::Time>> nbf = NumericDateClaim(claims, "nbf");
-  if (!nbf.ok()) return nbf.status();
   if (nbf->has_value() && now + options_.leeway < **nbf) {
     return absl::UnauthenticatedError(absl::StrCat("token is not valid before ", FormatUtc(**nbf),
                                                    " (now ", FormatUtc(now),
@@ -382,14 +558,50 @@ absl::StatusOr<Principal> JwtVerifier::Verify(std::string_view token,
     }
   }
 
-  if (valid_until != nullptr) *valid_until = **exp + options_.leeway;
-  return PrincipalFromClaims(claims);
+  absl::StatusOr<Principal> principal = PrincipalFromClaims(claims);
+  if (principal.ok() && valid_until != nullptr) *valid_until = **exp + options_.leeway;
+  return principal;
 }
 
 absl::StatusOr<Principal> JwtVerifier::DecodeUnverified(std::string_view token) {
   absl::StatusOr<TokenParts> parts = SplitToken(token);
   if (!parts.ok()) return parts.status();
-  return PrincipalFromClaims(parts->payload);
+  absl::StatusOr<Json> payload = DecodePayload(parts->payload_b64);
+  if (!payload.ok()) return payload.status();
+  return PrincipalFromClaims(*payload);
+}
+
+absl::StatusOr<std::vector<JwtKey>> ReadKeyDir(const std::string& dir) {
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(dir, ec);
+  if (st.type() == std::filesystem::file_type::not_found) {
+    return absl::NotFoundError(absl::StrCat("key directory '", dir, "' does not exist"));
+  }
+  if (ec || st.type() != std::filesystem::file_type::directory) {
+    return absl::InvalidArgumentError(absl::StrCat("key directory '", dir, "' is not a directory"));
+  }
+  std::vector<JwtKey> keys;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    // Kubernetes mounts a secret as "..data" and "..<timestamp>" entries
+    // plus one symlink per key; hidden files are never keys.
+    if (name.empty() || name.front() == '.') continue;
+    std::error_code type_ec;
+    if (!std::filesystem::is_regular_file(it->path(), type_ec)) continue;
+    absl::StatusOr<std::string> material = ReadKeyFile(it->path().string());
+    if (!material.ok()) return material.status();
+    keys.push_back({.id = name, .material = *std::move(material)});
+  }
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot list key directory '", dir, "': ", ec.message()));
+  }
+  if (keys.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "key directory '", dir, "' holds no key (one file per key, named by its key id)"));
+  }
+  std::sort(keys.begin(), keys.end(), [](const JwtKey& a, const JwtKey& b) { return a.id < b.id; });
+  return keys;
 }
 
 absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {

@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pem.h>
 #include <unistd.h>
 
@@ -73,6 +74,20 @@ const KeyPair& OtherRsaKey() {
 std::string B64(std::string_view s) {
   return absl::WebSafeBase64Escape(absl::string_view(s.data(), s.size()));
 }
+
+// An HS256 token over exactly these header and payload bytes. libjwt (and
+// so SignRawClaims) cannot make tokens whose claims its JSON parser refuses,
+// such as 1e400 or "\u0000".
+std::string HmacToken(std::string_view header_json, std::string_view payload_json,
+                      std::string_view key) {
+  const std::string input = absl::StrCat(B64(header_json), ".", B64(payload_json));
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &size);
+  return absl::StrCat(input, ".", B64(std::string(reinterpret_cast<char*>(mac), size)));
+}
+constexpr char kHs256Header[] = R"({"alg":"HS256","typ":"JWT"})";
 
 class JwtVerifierTest : public ::testing::Test {
  protected:
@@ -346,7 +361,14 @@ TEST_F(JwtVerifierTest, MalformedTokensAreUnauthenticated) {
   ExpectUnauthenticated(v->Verify(good + ".x"), "expected 3");
   ExpectUnauthenticated(v->Verify("Bearer " + good), "base64url");
   ExpectUnauthenticated(v->Verify(std::string("ab\0c.d.e", 8)), "base64url");
-  ExpectUnauthenticated(v->Verify("e30.bm90IGpzb24.sig"), "payload is not a JSON");
+  // A payload that is not JSON: only a signed one hears so.
+  ExpectUnauthenticated(v->Verify("e30.bm90IGpzb24.sig"), "no 'alg'");
+  ExpectUnauthenticated(v->Verify(absl::StrCat(B64(kHs256Header), ".bm90IGpzb24.sig")),
+                        "signature does not verify");
+  ExpectUnauthenticated(v->Verify(HmacToken(kHs256Header, "not json", kSecret)),
+                        "payload is not valid JSON");
+  ExpectUnauthenticated(v->Verify(HmacToken(kHs256Header, "[1]", kSecret)),
+                        "payload is not a JSON object");
   ExpectUnauthenticated(v->Verify(".e30.sig"), "header is not base64url");
   ExpectUnauthenticated(v->Verify(std::string(20000, 'a')), "at most");
 }
@@ -414,6 +436,175 @@ TEST_F(JwtVerifierTest, ConcurrentVerify) {
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
+}
+
+// libjwt refused all of these before checking the signature (its JSON
+// parser rejects numbers beyond 64 bits and NUL), so a genuine token was
+// told "signature does not verify"; each now hears what is wrong with it.
+TEST_F(JwtVerifierTest, OutOfRangeNumericDatesAreRefusedByName) {
+  std::unique_ptr<JwtVerifier> v = Hs256Verifier();
+  const int64_t now = absl::ToUnixSeconds(clock_.Now());
+  for (const char* claim : {"exp", "nbf", "iat"}) {
+    SCOPED_TRACE(claim);
+    auto token = [&](const std::string& value) {
+      std::string json = absl::StrCat(R"({"sub":"a")");
+      if (std::string(claim) != "exp") absl::StrAppend(&json, ",\"exp\":", now + 3600);
+      absl::StrAppend(&json, ",\"", claim, "\":", value, "}");
+      return HmacToken(kHs256Header, json, kSecret);
+    };
+    ExpectUnauthenticated(
+        v->Verify(token("1e400")),
+        absl::StrCat("claim '", claim, "' holds a number out of range ('1e400')"));
+    ExpectUnauthenticated(v->Verify(token("-1e400")), "holds a number out of range");
+    for (const char* value : {"-5", "-0.5", "99999999999999999999999", "18446744073709551615",
+                              "9223372036854775807", "1e300", "253402300800"}) {
+      SCOPED_TRACE(value);
+      ExpectUnauthenticated(v->Verify(token(value)),
+                            absl::StrCat("claim '", claim, "' is out of range"));
+    }
+    for (const char* value : {"\"soon\"", "true", "[1]", "{}"}) {
+      SCOPED_TRACE(value);
+      ExpectUnauthenticated(v->Verify(token(value)),
+                            absl::StrCat("claim '", claim, "' must be a number"));
+    }
+  }
+  // In range, and fractional (RFC 7519 allows it): fine.
+  EXPECT_TRUE(v->Verify(HmacToken(kHs256Header,
+                                  absl::StrCat(R"({"sub":"a","exp":)", now + 3600,
+                                               R"(.5,"iat":0,"nbf":)", now - 1, ".25}"),
+                                  kSecret))
+                  .ok());
+  // An out-of-range number in a claim Baton does not read is nobody's business.
+  EXPECT_TRUE(v->Verify(HmacToken(kHs256Header,
+                                  absl::StrCat(R"({"sub":"a","exp":)", now + 3600,
+                                               R"(,"x":18446744073709551615})"),
+                                  kSecret))
+                  .ok());
+}
+
+TEST_F(JwtVerifierTest, NulInStringClaimsIsRefusedByName) {
+  std::unique_ptr<JwtVerifier> v = Hs256Verifier();
+  const std::string exp = Exp();
+  for (const auto& [claim, json] : std::vector<std::pair<std::string, std::string>>{
+           {"sub", R"("sub":"ali\u0000ce")"},
+           {"team", R"("sub":"a","team":"front\u0000desk")"},
+           {"department", R"("sub":"a","department":"\u0000")"},
+           {"roles", R"("sub":"a","roles":["member\u0000"])"}}) {
+    SCOPED_TRACE(claim);
+    const std::string token =
+        HmacToken(kHs256Header, absl::StrCat("{", json, ",", exp, "}"), kSecret);
+    ExpectUnauthenticated(v->Verify(token),
+                          absl::StrCat("claim '", claim, "' contains a NUL character"));
+    ExpectUnauthenticated(JwtVerifier::DecodeUnverified(token), "contains a NUL character");
+  }
+}
+
+// Whatever is wrong with the claims, a token that is not signed with the
+// key hears only that: the payload is not read before the signature holds.
+TEST_F(JwtVerifierTest, ForgedTokensOnlyHearThatTheSignatureDoesNotVerify) {
+  const std::string other_key(40, 'k');
+  std::unique_ptr<JwtVerifier> v = Hs256Verifier();
+  for (const std::string& payload :
+       {std::string(R"({"sub":"a","exp":1e400})"), std::string(R"({"sub":"a\u0000","exp":1})"),
+        std::string(R"({"sub":"a","exp":-5})"), std::string(R"({"sub":"a"})"),
+        std::string(R"({"exp":1})"), std::string("not json"), std::string("[]"),
+        absl::StrCat(R"({"sub":"a","roles":["root"],)", Exp(), "}")}) {
+    SCOPED_TRACE(payload);
+    absl::StatusOr<Principal> p = v->Verify(HmacToken(kHs256Header, payload, other_key));
+    ExpectUnauthenticated(p, "signature does not verify");
+    EXPECT_THAT(std::string(p.status().message()), ::testing::Not(HasSubstr("claim")));
+  }
+}
+
+TEST_F(JwtVerifierTest, Hs256KeysShorterThan32BytesAreRefused) {
+  absl::Status short_key = JwtVerifier::Create({.key = std::string(31, 's')}, &clock_).status();
+  EXPECT_EQ(short_key.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(short_key.message(), HasSubstr("31 bytes; at least 32"));
+  EXPECT_THAT(short_key.message(), HasSubstr("RFC 7518"));
+  EXPECT_TRUE(JwtVerifier::Create({.key = std::string(32, 's')}, &clock_).ok());
+  absl::Status short_named =
+      JwtVerifier::Create({.keys = {{.id = "k2", .material = "short"}}}, &clock_).status();
+  EXPECT_EQ(short_named.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(short_named.message(), HasSubstr("'k2'"));
+}
+
+class KeyIdTest : public JwtVerifierTest {
+ protected:
+  static constexpr char kKeyA[] = "key-a-0123456789abcdef0123456789abcdef";
+  static constexpr char kKeyB[] = "key-b-0123456789abcdef0123456789abcdef";
+  std::string Signed(const std::string& key, const std::string& kid) {
+    TokenClaims claims = Claims();
+    claims.key_id = kid;
+    absl::StatusOr<std::string> t = SignToken(Algorithm::kHs256, key, claims);
+    EXPECT_TRUE(t.ok()) << t.status();
+    return t.value_or("");
+  }
+};
+
+TEST_F(KeyIdTest, ATokenIsVerifiedWithTheKeyItNamesOnly) {
+  std::unique_ptr<JwtVerifier> v = MakeVerifier(
+      {.keys = {{.id = "2026-01", .material = kKeyA}, {.id = "2026-02", .material = kKeyB}}});
+  EXPECT_TRUE(v->Verify(Signed(kKeyA, "2026-01")).ok());
+  EXPECT_TRUE(v->Verify(Signed(kKeyB, "2026-02")).ok());
+  // Signed with B but naming A: A alone is tried.
+  ExpectUnauthenticated(v->Verify(Signed(kKeyB, "2026-01")),
+                        "signature does not verify with the configured HS256 key '2026-01'");
+  ExpectUnauthenticated(v->Verify(Signed(kKeyA, "2025-12")), "unknown key id '2025-12'");
+  ExpectUnauthenticated(v->Verify(Signed(kKeyA, "")), "no 'kid' header, but 2 keys");
+  // A kid is the caller's text: escaped in the message.
+  const std::string control = "a\x01\n";
+  ExpectUnauthenticated(v->Verify(Signed(kKeyA, control)),
+                        absl::StrCat("unknown key id '", absl::CHexEscape(control), "'"));
+  ExpectUnauthenticated(
+      v->Verify(absl::StrCat(B64(R"({"alg":"HS256","kid":7})"), ".", B64("{}"), ".sig")),
+      "'kid' is not a string");
+}
+
+TEST_F(KeyIdTest, WithOneKeyATokenWithoutKidIsAccepted) {
+  std::unique_ptr<JwtVerifier> one_named = MakeVerifier({.keys = {{.id = "a", .material = kKeyA}}});
+  EXPECT_TRUE(one_named->Verify(Signed(kKeyA, "")).ok());
+  EXPECT_TRUE(one_named->Verify(Signed(kKeyA, "a")).ok());
+  // The single key without an id answers to no kid.
+  std::unique_ptr<JwtVerifier> anonymous = MakeVerifier({.key = kKeyA});
+  EXPECT_TRUE(anonymous->Verify(Signed(kKeyA, "")).ok());
+  ExpectUnauthenticated(anonymous->Verify(Signed(kKeyA, "a")), "unknown key id 'a'");
+}
+
+TEST_F(KeyIdTest, Rs256KeysWithIds) {
+  std::unique_ptr<JwtVerifier> v =
+      MakeVerifier({.algorithm = Algorithm::kRs256,
+                    .keys = {{.id = "old", .material = RsaKey().public_pem},
+                             {.id = "new", .material = OtherRsaKey().public_pem}}});
+  TokenClaims claims = Claims();
+  claims.key_id = "new";
+  absl::StatusOr<std::string> token =
+      SignToken(Algorithm::kRs256, OtherRsaKey().private_pem, claims);
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_TRUE(v->Verify(*token).ok());
+  claims.key_id = "old";
+  token = SignToken(Algorithm::kRs256, OtherRsaKey().private_pem, claims);
+  ASSERT_TRUE(token.ok()) << token.status();
+  ExpectUnauthenticated(v->Verify(*token),
+                        "signature does not verify with the configured RS256 key 'old'");
+}
+
+TEST_F(KeyIdTest, CreateValidatesKeyIds) {
+  auto error = [&](JwtVerifierOptions o) {
+    return JwtVerifier::Create(std::move(o), &clock_).status();
+  };
+  EXPECT_THAT(error({.keys = {{.id = "", .material = kKeyA}}}).message(), HasSubstr("empty id"));
+  EXPECT_THAT(
+      error({.keys = {{.id = "a", .material = kKeyA}, {.id = "a", .material = kKeyB}}}).message(),
+      HasSubstr("'a' is given twice"));
+  EXPECT_EQ(error({.keys = {{.id = std::string("a\0b", 3), .material = kKeyA}}}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(error({.keys = {{.id = std::string(300, 'a'), .material = kKeyA}}}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(error({.keys = {{.id = "a", .material = ""}}}).message(), HasSubstr("'a' is empty"));
+  EXPECT_THAT(error({}).message(), HasSubstr("no JWT key"));
+  EXPECT_THAT(
+      error({.algorithm = Algorithm::kRs256, .keys = {{.id = "r", .material = "junk"}}}).message(),
+      HasSubstr("RS256 key 'r' is not a PEM public key"));
 }
 
 TEST(SignTokenTest, RejectsBadInput) {
@@ -488,6 +679,50 @@ TEST_F(ReadKeyFileTest, PemFromFileWorksForVerifier) {
   absl::StatusOr<std::string> key = ReadKeyFile(Write("pub.pem", RsaKey().public_pem));
   ASSERT_TRUE(key.ok()) << key.status();
   EXPECT_TRUE(JwtVerifier::Create({.algorithm = Algorithm::kRs256, .key = *key}, nullptr).ok());
+}
+
+TEST_F(ReadKeyFileTest, KeyDirReadsOneKeyPerFileNamedByItsId) {
+  Write("2026-02", "secret-b");
+  Write("2026-01", "secret-a");
+  Write(".hidden", "not a key");
+  std::filesystem::create_directories(dir_ / "subdir");
+  absl::StatusOr<std::vector<JwtKey>> keys = ReadKeyDir(dir_.string());
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_EQ(*keys, (std::vector<JwtKey>{{.id = "2026-01", .material = "secret-a"},
+                                        {.id = "2026-02", .material = "secret-b"}}));
+}
+
+// How Kubernetes mounts a secret: the files live in a timestamped directory
+// that "..data" points to, and each key is a symlink through "..data".
+TEST_F(ReadKeyFileTest, KeyDirReadsAKubernetesSecretMount) {
+  std::filesystem::create_directories(dir_ / "..2026_01_01_00_00_00.1");
+  Write("..2026_01_01_00_00_00.1/k1", "secret-1");
+  std::filesystem::create_directory_symlink("..2026_01_01_00_00_00.1", dir_ / "..data");
+  std::filesystem::create_symlink("..data/k1", dir_ / "k1");
+  absl::StatusOr<std::vector<JwtKey>> keys = ReadKeyDir(dir_.string());
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_EQ(*keys, (std::vector<JwtKey>{{.id = "k1", .material = "secret-1"}}));
+}
+
+TEST_F(ReadKeyFileTest, KeyDirErrorsNameThePath) {
+  const std::string missing = (dir_ / "missing").string();
+  absl::Status s = ReadKeyDir(missing).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(s.message(), HasSubstr(missing));
+
+  s = ReadKeyDir(dir_.string()).status();  // empty
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("holds no key"));
+
+  const std::string file = Write("k", "x");
+  s = ReadKeyDir(file).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("not a directory"));
+
+  const std::string empty = Write("empty", "");
+  s = ReadKeyDir(dir_.string()).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr(empty));
 }
 
 }  // namespace

@@ -14,39 +14,6 @@
 #include "grpcpp/health_check_service_interface.h"
 
 namespace baton::server {
-namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const TlsOptions& tls) {
-  if (tls.cert_file.empty()) return grpc::InsecureServerCredentials();
-  auto cert = ReadFile(tls.cert_file);
-  if (!cert.ok()) return cert.status();
-  auto key = ReadFile(tls.key_file);
-  if (!key.ok()) return key.status();
-  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  ssl.pem_key_cert_pairs.push_back({*key, *cert});
-  if (!tls.client_ca_file.empty()) {
-    auto ca = ReadFile(tls.client_ca_file);
-    if (!ca.ok()) return ca.status();
-    ssl.pem_root_certs = *ca;
-    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
-  }
-  return grpc::SslServerCredentials(ssl);
-}
-
-}  // namespace
-
-bool IsLoopbackAddress(const std::string& address) {
-  return absl::StartsWith(address, "127.") || absl::StartsWith(address, "localhost:") ||
-         absl::StartsWith(address, "[::1]:");
-}
 
 ServerHost::ServerHost(ServerHostOptions options, CallIdentity* identity)
     : options_(std::move(options)), identity_(identity) {}
@@ -62,23 +29,26 @@ void ServerHost::OnShutdown(std::function<void()> hook) {
 }
 
 absl::Status ServerHost::Start() {
-  if (identity_->dev_mode()) {
-    if (!IsLoopbackAddress(options_.address)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("open dev mode (no token verification) may only listen on loopback, not ",
-                       options_.address, "; give --jwt_key_file, or listen on 127.0.0.1"));
-    }
-    log::Warn(
-        "OPEN DEV MODE: tokens are not verified; every caller is trusted. "
-        "Never run this way outside a developer machine.",
-        {{"address", options_.address}});
+  auto warnings = CheckListenPolicy(
+      {.address = options_.address,
+       .tls = options_.tls.enabled(),
+       .dev_mode = identity_->dev_mode(),
+       .allow_plaintext_tokens_on_network = options_.allow_plaintext_tokens_on_network});
+  if (!warnings.ok()) return warnings.status();
+  for (const std::string& warning : *warnings) {
+    log::Warn(warning, {{"address", options_.address}});
   }
-  auto credentials = Credentials(options_.tls);
+  if (options_.max_receive_message_bytes <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_receive_message_bytes must be positive, got ", options_.max_receive_message_bytes));
+  }
+  auto credentials = LoadServerCredentials(options_.tls);
   if (!credentials.ok()) return credentials.status();
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
   builder.AddListeningPort(options_.address, *credentials, &port_);
   for (auto& [service, name] : services_) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
@@ -92,8 +62,9 @@ absl::Status ServerHost::Start() {
   SetServing(true);
   log::Info("listening", {{"address", options_.address},
                           {"port", port_},
-                          {"tls", !options_.tls.cert_file.empty()},
-                          {"mtls", !options_.tls.client_ca_file.empty()}});
+                          {"tls", options_.tls.enabled()},
+                          {"mtls", options_.tls.enabled() && options_.tls.mutual()},
+                          {"max_receive_message_bytes", options_.max_receive_message_bytes}});
   return absl::OkStatus();
 }
 

@@ -9,21 +9,17 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/server/identity.h"
+#include "common/server/listen_policy.h"
+#include "common/server/tls_credentials.h"
 #include "grpcpp/grpcpp.h"
 
 namespace baton::server {
 
-struct TlsOptions {
-  // PEM files; TLS is on when cert_file is set. Default: empty (plaintext).
-  std::string cert_file;
-  std::string key_file;
-  // When set, clients must present a certificate signed by this CA (mTLS).
-  std::string client_ca_file;
-};
-
 struct ServerHostOptions {
   // host:port to listen on; port 0 picks a free one. Required.
   std::string address;
+  // Plaintext, TLS or mutual TLS; checked and loaded by Start()
+  // (LoadServerCredentials). Default: plaintext.
   TlsOptions tls;
   // On shutdown, how long the server keeps serving new calls after its
   // health turned NOT_SERVING, so that load balancers and clients watching
@@ -34,6 +30,16 @@ struct ServerHostOptions {
   // gRPC's own shutdown, which would fail a call arriving in that instant
   // with CANCELLED (gRPC 1.51; grpc/grpc#41785). Default: 250 ms.
   absl::Duration refuse_period = absl::Milliseconds(250);
+  // Serve bearer tokens over plaintext on a non-loopback address: only when
+  // TLS is terminated in front of the server (a service mesh). Start()
+  // refuses plaintext on a non-loopback address without it, and warns with
+  // it (CheckListenPolicy). Default: false.
+  bool allow_plaintext_tokens_on_network = false;
+  // Largest request message accepted, in bytes (after decompression). gRPC
+  // refuses a larger one with RESOURCE_EXHAUSTED before any Baton code sees
+  // it, so it bounds what one call can make the server buffer and parse.
+  // Must be > 0. Default: 4 MiB (gRPC's own default, made explicit).
+  int max_receive_message_bytes = 4 * 1024 * 1024;
   // How long in-flight calls get to finish on shutdown before they are
   // cancelled. Default: 10 s.
   absl::Duration drain_timeout = absl::Seconds(10);
@@ -45,7 +51,8 @@ struct ServerHostOptions {
 class ServerHost {
  public:
   // `identity` must outlive the host. In dev mode (no verifier) the address
-  // must be a loopback one: Start() refuses anything else.
+  // must be a loopback one, and so must a plaintext one unless
+  // allow_plaintext_tokens_on_network: Start() refuses anything else.
   ServerHost(ServerHostOptions options, CallIdentity* identity);
   ~ServerHost();
 
@@ -56,8 +63,11 @@ class ServerHost {
   // logs here so that their streams end.
   void OnShutdown(std::function<void()> hook);
 
-  // Binds and starts serving. FAILED_PRECONDITION when dev mode is asked on
-  // a non-loopback address; UNAVAILABLE when the address cannot be bound.
+  // Binds and starts serving. FAILED_PRECONDITION when the listen policy
+  // refuses the address (CheckListenPolicy); INVALID_ARGUMENT or NOT_FOUND
+  // naming the file when the TLS files are incomplete, missing or do not
+  // parse (LoadServerCredentials), or max_receive_message_bytes is not
+  // positive; UNAVAILABLE when the address cannot be bound.
   absl::Status Start();
   // The bound port (after Start()).
   int port() const { return port_; }
@@ -81,9 +91,6 @@ class ServerHost {
   int port_ = 0;
   bool shut_down_ = false;
 };
-
-// True when `address` (host:port) names a loopback interface.
-bool IsLoopbackAddress(const std::string& address);
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it starts
 // later; call first thing in main(). WaitForTerminationSignal() then returns

@@ -4,16 +4,14 @@
 
 namespace baton::server {
 
-absl::StatusOr<auth::Caller> CallerOf(const grpc::CallbackServerContext* context,
-                                      const CallIdentity& identity) {
-  absl::StatusOr<auth::Principal> principal = identity.Of(context);
-  if (!principal.ok()) return principal.status();
+absl::StatusOr<auth::Caller> CallerFrom(auth::Principal principal,
+                                        const grpc::CallbackServerContext* context) {
   absl::string_view act_as;
   const auto& metadata = context->client_metadata();
   if (auto it = metadata.find(std::string(auth::kActAsTeamHeader)); it != metadata.end()) {
     act_as = absl::string_view(it->second.data(), it->second.size());
   }
-  absl::StatusOr<auth::Caller> caller = auth::MakeCaller(*std::move(principal), act_as);
+  absl::StatusOr<auth::Caller> caller = auth::MakeCaller(std::move(principal), act_as);
   if (caller.ok() && context->deadline() != std::chrono::system_clock::time_point::max()) {
     caller->deadline = absl::FromChrono(context->deadline());
   }

@@ -1,6 +1,9 @@
 #include "common/status/errors.h"
 
 #include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 
 #include "absl/status/status.h"
 #include "common/testing/status_matchers.h"
@@ -78,6 +81,66 @@ TEST(BadRequestTest, ManyViolationsListedInOrderAndMessageNamesFirst) {
   EXPECT_THAT(info.metadata(), UnorderedElementsAre(Pair("field", "chain.stages[0].owner_team")));
 }
 
+// Without the cap, a request with a million wrong entries built a million
+// violations (hundreds of MB sent as one trailer); this test fails then.
+TEST(BadRequestTest, ListsTheFirstViolationsAndCountsTheRest) {
+  BadRequest request;
+  constexpr size_t kAdded = 1'000'000;
+  for (size_t i = 0; i < kAdded; ++i) {
+    request.Add(absl::StrCat("entries[", i, "]"), "is not a team name");
+  }
+  EXPECT_EQ(request.count(), kAdded);
+  const absl::Status status = request.Build();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
+                               "entries[0]: is not a team name (and 999999 more)"));
+  google::rpc::BadRequest detail;
+  ASSERT_TRUE(GetDetail(status, kBadRequestUrl, &detail));
+  ASSERT_EQ(detail.field_violations_size(), static_cast<int>(kMaxListedViolations) + 1);
+  EXPECT_EQ(detail.field_violations(9).field(), "entries[9]");
+  EXPECT_EQ(detail.field_violations(10).field(), "");
+  EXPECT_EQ(detail.field_violations(10).description(), "and 999990 more violations not listed");
+  size_t detail_bytes = 0;
+  status.ForEachPayload(
+      [&](absl::string_view, const absl::Cord& value) { detail_bytes += value.size(); });
+  EXPECT_LT(detail_bytes, 2048u);
+}
+
+TEST(BadRequestTest, ExactlyTheLimitListsEverything) {
+  BadRequest request;
+  for (size_t i = 0; i < kMaxListedViolations; ++i) request.Add(absl::StrCat("f", i), "bad");
+  google::rpc::BadRequest detail;
+  ASSERT_TRUE(GetDetail(request.Build(), kBadRequestUrl, &detail));
+  ASSERT_EQ(detail.field_violations_size(), static_cast<int>(kMaxListedViolations));
+  EXPECT_EQ(detail.field_violations(9).field(), "f9");
+}
+
+TEST(BadRequestTest, LongTextsAreCutOnACharacterBoundary) {
+  std::string long_field(2000, 'x');
+  std::string long_description;
+  for (int i = 0; i < 1000; ++i) long_description += "前";  // 3 bytes each
+  const absl::Status status = BadRequest().Add(long_field, long_description).Build();
+  google::rpc::BadRequest detail;
+  ASSERT_TRUE(GetDetail(status, kBadRequestUrl, &detail));
+  ASSERT_EQ(detail.field_violations_size(), 1);
+  const std::string& field = detail.field_violations(0).field();
+  const std::string& description = detail.field_violations(0).description();
+  EXPECT_LE(field.size(), kMaxDetailBytes);
+  EXPECT_LE(description.size(), kMaxDetailBytes);
+  EXPECT_THAT(description, ::testing::EndsWith("前…"));
+  EXPECT_EQ(description.size() % 3, 0u) << "a character was split";
+  EXPECT_LE(status.message().size(), 2 * kMaxDetailBytes + 2);
+}
+
+TEST(TruncateUtf8Test, KeepsShortTextAndCutsLongTextWholeCharacters) {
+  EXPECT_EQ(TruncateUtf8("abc", 3), "abc");
+  EXPECT_EQ(TruncateUtf8("abcdef", 5), "ab…");
+  EXPECT_EQ(TruncateUtf8("前台接待", 9), "前台…");
+  EXPECT_EQ(TruncateUtf8("前台接待", 12), "前台接待");
+  EXPECT_EQ(TruncateUtf8("前台接待", 8), "前…");  // not half of 台
+  EXPECT_EQ(TruncateUtf8("前台接待", 5), "…");
+  EXPECT_EQ(TruncateUtf8("abcdef", 2), "");
+}
+
 TEST(InvalidFieldTest, IsBadRequestWithOneField) {
   const absl::Status status = InvalidField("team_id", "must start with a letter");
   EXPECT_THAT(status,
@@ -112,6 +175,23 @@ TEST(FailedPreconditionTest, CarriesReasonAndViolations) {
   google::rpc::ErrorInfo info;
   ASSERT_TRUE(GetDetail(status, kErrorInfoUrl, &info));
   EXPECT_EQ(info.domain(), std::string(kErrorDomain));
+}
+
+TEST(FailedPreconditionTest, ListsTheFirstViolationsAndCountsTheRest) {
+  std::vector<Violation> violations;
+  for (int i = 0; i < 25; ++i) {
+    violations.push_back({"MISSING_FIELD", absl::StrCat("field_", i), std::string(5000, 'd')});
+  }
+  const absl::Status status =
+      FailedPrecondition("MISSING_REQUIRED_FIELDS", std::string(5000, 'm'), violations);
+  EXPECT_LE(status.message().size(), kMaxDetailBytes);
+  google::rpc::PreconditionFailure detail;
+  ASSERT_TRUE(GetDetail(status, kPreconditionUrl, &detail));
+  ASSERT_EQ(detail.violations_size(), static_cast<int>(kMaxListedViolations) + 1);
+  EXPECT_EQ(detail.violations(9).subject(), "field_9");
+  EXPECT_LE(detail.violations(9).description().size(), kMaxDetailBytes);
+  EXPECT_EQ(detail.violations(10).type(), "MORE");
+  EXPECT_EQ(detail.violations(10).description(), "and 15 more violations not listed");
 }
 
 TEST(FailedPreconditionTest, WithoutViolationsHasOnlyErrorInfo) {

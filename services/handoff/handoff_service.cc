@@ -1,5 +1,7 @@
 #include "services/handoff/handoff_service.h"
 
+#include <functional>
+
 #include "common/events/log_tail_reactor.h"
 #include "common/server/unary_adapter.h"
 #include "common/status/grpc_status.h"
@@ -53,7 +55,9 @@ BATON_READ(ListHandoffs)
 
 grpc::ServerWriteReactor<v1::WatchInboxResponse>* HandoffServiceImpl::WatchInbox(
     Ctx* ctx, const v1::WatchInboxRequest* request) {
-  absl::StatusOr<Caller> caller = server::CallerOf(ctx, *identity_);
+  absl::StatusOr<auth::Principal> principal = identity_->Of(ctx);
+  absl::StatusOr<Caller> caller =
+      principal.ok() ? server::CallerFrom(*std::move(principal), ctx) : principal.status();
   if (!caller.ok()) return FailedStream<v1::WatchInboxResponse>(caller.status());
   absl::StatusOr<std::string> team_id = store_->AuthorizeInboxWatch(*caller, request->team());
   if (!team_id.ok()) return FailedStream<v1::WatchInboxResponse>(team_id.status());
@@ -74,7 +78,9 @@ grpc::ServerWriteReactor<v1::WatchInboxResponse>* HandoffServiceImpl::WatchInbox
 
 grpc::ServerWriteReactor<v1::StreamEventsResponse>* HandoffServiceImpl::StreamEvents(
     Ctx* ctx, const v1::StreamEventsRequest* request) {
-  absl::StatusOr<Caller> caller = server::CallerOf(ctx, *identity_);
+  absl::StatusOr<auth::Principal> principal = identity_->Of(ctx);
+  absl::StatusOr<Caller> caller =
+      principal.ok() ? server::CallerFrom(*std::move(principal), ctx) : principal.status();
   if (!caller.ok()) return FailedStream<v1::StreamEventsResponse>(caller.status());
   if (absl::Status s = HandoffStore::AuthorizeEventStream(*caller); !s.ok()) {
     return FailedStream<v1::StreamEventsResponse>(s);
