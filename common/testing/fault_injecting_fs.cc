@@ -66,10 +66,26 @@ FaultInjectingFileSystem::FaultInjectingFileSystem(std::shared_ptr<rocksdb::File
 
 IOStatus FaultInjectingFileSystem::Check(Op op) {
   const Fault fault = fault_.load(std::memory_order_acquire);
-  const bool fails = fault == Fault::kNoSpace || (fault == Fault::kSyncNoSpace && op == Op::kSync);
+  const bool fails = fault == Fault::kNoSpace || fault == Fault::kIoError ||
+                     (fault == Fault::kSyncNoSpace && op == Op::kSync);
   if (!fails) return IOStatus::OK();
-  failures_.fetch_add(1, std::memory_order_relaxed);
+  {
+    absl::MutexLock lock(&mu_);
+    ++failures_;
+  }
+  if (fault == Fault::kIoError) return IOStatus::IOError("injected: input/output error");
   return IOStatus::NoSpace("injected: no space left on device");
+}
+
+uint64_t FaultInjectingFileSystem::failures() const {
+  absl::MutexLock lock(&mu_);
+  return failures_;
+}
+
+bool FaultInjectingFileSystem::WaitForFailures(uint64_t n, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto reached = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return failures_ >= n; };
+  return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
 }
 
 IOStatus FaultInjectingFileSystem::NewWritableFile(const std::string& path,

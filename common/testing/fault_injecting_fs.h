@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "rocksdb/file_system.h"
 
 namespace baton::testing {
@@ -14,9 +16,9 @@ namespace baton::testing {
 // room again. Give it to a Store through StoreOptions::env:
 //   auto fs = std::make_shared<FaultInjectingFileSystem>();
 //   options.env = std::shared_ptr<rocksdb::Env>(rocksdb::NewCompositeEnv(fs));
-// While a fault is injected, the operations it names fail with
-// IOStatus::NoSpace (ENOSPC) and change nothing on disk; everything else is
-// passed to the wrapped file system. Thread-safe.
+// While a fault is injected, the operations it names fail (NoSpace, ENOSPC;
+// or IOError, EIO) and change nothing on disk; everything else is passed to
+// the wrapped file system. Thread-safe.
 class FaultInjectingFileSystem final : public rocksdb::FileSystemWrapper {
  public:
   enum class Fault {
@@ -27,6 +29,9 @@ class FaultInjectingFileSystem final : public rocksdb::FileSystemWrapper {
     // Appends reach the page cache, every sync fails (a file system with
     // delayed allocation finds out at fsync that it has no room).
     kSyncNoSpace,
+    // A failing device: every append, sync, preallocation and new file
+    // fails with an I/O error (EIO).
+    kIoError,
   };
 
   explicit FaultInjectingFileSystem(
@@ -37,7 +42,10 @@ class FaultInjectingFileSystem final : public rocksdb::FileSystemWrapper {
   // From now on, `fault` holds (kNone: the disk has room again).
   void Inject(Fault fault) { fault_.store(fault, std::memory_order_release); }
   // How many operations failed because of an injected fault.
-  uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }
+  uint64_t failures() const;
+  // Waits until failures() >= n; false after `timeout` (a test's safety
+  // net, not its synchronisation).
+  bool WaitForFailures(uint64_t n, absl::Duration timeout);
 
   rocksdb::IOStatus NewWritableFile(const std::string& path, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
@@ -56,7 +64,8 @@ class FaultInjectingFileSystem final : public rocksdb::FileSystemWrapper {
 
  private:
   std::atomic<Fault> fault_{Fault::kNone};
-  std::atomic<uint64_t> failures_{0};
+  mutable absl::Mutex mu_;
+  uint64_t failures_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace baton::testing
