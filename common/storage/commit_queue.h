@@ -49,6 +49,9 @@
 // not written are dropped; the durable snapshot is republished),
 // on_health(true) is called and the queue serves again — no restart.
 // Acknowledged writes are never lost: they were synced before the failure.
+// Each failed attempt is logged. An error RocksDB holds as fatal (an I/O
+// error of a flush or of the MANIFEST, corruption) no retry clears: the
+// queue keeps refusing, NOT_SERVING, until the server is restarted.
 
 #include <atomic>
 #include <cstdint>

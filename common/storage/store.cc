@@ -246,7 +246,15 @@ absl::Status Store::Recover() {
   // every later append once it has seen an error.
   if (rocksdb::Status s = db_->Resume(); !s.ok()) {
     absl::Status st = FromRocksDb(s);
-    return absl::Status(st.code(), absl::StrCat("resuming writes: ", st.message()));
+    // Say so when retrying cannot help (a flush or the MANIFEST failed
+    // with an I/O error, or data is corrupt): the server stays NOT_SERVING
+    // until someone restarts it.
+    const bool fatal = s.severity() >= rocksdb::Status::Severity::kFatalError;
+    return absl::Status(st.code(),
+                        absl::StrCat("resuming writes: ", st.message(),
+                                     fatal ? " (RocksDB holds this error as fatal: only a restart "
+                                             "clears it)"
+                                           : ""));
   }
   // Resume does nothing when RocksDB recorded no background error (say, a
   // sync that failed without one). Either way the memtables may hold
