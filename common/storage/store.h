@@ -57,7 +57,9 @@ struct StoreOptions {
 // One RocksDB database with named column families and protobuf values.
 // Thread-safe: RocksDB serialises writers itself; reads never lock.
 // RocksDB's info log goes to Baton's log (RocksDbLogger): no LOG file is
-// written to the data directory.
+// written to the data directory. At most one CommitQueue writes to a Store,
+// and the Store outlives it (destroying a Store while its queue runs
+// aborts).
 class Store {
  public:
   // Opens (creating when missing) the database and recovers its WAL. What
@@ -91,20 +93,9 @@ class Store {
   // (one fdatasync for many batches; a no-op when StoreOptions::sync is
   // false). Until a batch is synced, only the committer may act on it:
   // other readers use DurableReads. After either fails, RocksDB refuses
-  // writes until Recover() succeeds.
+  // writes until the CommitQueue has recovered the store (Recover).
   absl::Status WriteNoSync(rocksdb::WriteBatch* batch);
   absl::Status SyncWal();
-
-  // After a failed WriteNoSync or SyncWal: clears RocksDB's background
-  // error (DB::Resume), then flushes every column family's memtable into
-  // synced SST files and publishes a durable snapshot of the result. So
-  // everything readable afterwards is durable — including batches that
-  // were written but whose sync failed: they may or may not have been
-  // acknowledged to anyone (CommitQueue answered UNAVAILABLE), and they
-  // either survive now or were never applied. The error of the step that
-  // failed (the disk still full, or an error RocksDB holds unrecoverable);
-  // call again later. Only the committer calls it, with no write in flight.
-  absl::Status Recover();
 
   // Reads that must never see a write a crash could still undo (queries,
   // answers to clients) go through the durable snapshot: the state as of
@@ -130,6 +121,17 @@ class Store {
   // same event sequence numbers. Aborts when another queue is attached.
   void AttachCommitQueue(const CommitQueue* queue);
   void DetachCommitQueue(const CommitQueue* queue);
+  // After a failed WriteNoSync or SyncWal: clears RocksDB's background
+  // error (DB::Resume), then flushes every column family's memtable into
+  // synced SST files and publishes a durable snapshot of the result. So
+  // everything readable afterwards is durable — including batches that
+  // were written but whose sync failed (their callers were answered
+  // UNAVAILABLE): they survive now, or were never applied. Returns the
+  // error of the step that failed (the disk still full; or an error
+  // RocksDB holds as fatal, which only a restart clears); call again
+  // later. The committer calls it, with no write in flight.
+  absl::Status Recover();
+  // Flushes every column family's memtable and waits for it.
   absl::Status FlushAll();
 
   // Declared first, destroyed last: RocksDB uses the environment until the
