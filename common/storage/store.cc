@@ -24,7 +24,8 @@ namespace {
 // RocksDB would otherwise start its own recovery from a no-space error (its
 // SstFileManager polls the free space), and while that runs DB::Resume()
 // answers Busy: two recoveries racing, one of them blind to which groups
-// the queue must fail. So automatic recovery is switched off.
+// the queue must fail. So automatic recovery is switched off (here, and
+// for retryable errors with max_bgerror_resume_count = 0).
 //
 // RocksDB holds an I/O error of the WAL as fatal (Resume refuses it) unless
 // it is "no space" on a write; and when Resume itself runs into the full
@@ -76,7 +77,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
   db_options.info_log = std::make_shared<RocksDbLogger>();
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.keep_log_file_num = 1;
+  // Recovery from a failed write is the CommitQueue's (see
+  // RecoveryListener): RocksDB's own background resume of "retryable" I/O
+  // errors is off too.
   db_options.listeners.push_back(std::make_shared<RecoveryListener>());
+  db_options.max_bgerror_resume_count = 0;
   // The WAL is bounded (see StoreOptions::max_total_wal_bytes). Rarely
   // written column families (the org, the request ledger) would otherwise
   // keep the oldest WAL file alive until their 64 MiB memtable fills, and
