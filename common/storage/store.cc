@@ -35,9 +35,11 @@ namespace {
 // WAL whose tail is unknown. Here no write follows until Resume succeeded,
 // and Resume flushes every memtable into new synced SST files and writes to
 // a new WAL file: the failed file is not needed any more, whatever it holds.
-// So errors of the WAL (writing, syncing, switching: kWriteCallback,
-// kMemTable) are capped at "hard", which Resume clears. Errors of flushes,
-// compactions and the MANIFEST, and corruption, keep RocksDB's severity.
+// So I/O errors of the WAL (writing, syncing, switching: kWriteCallback,
+// kMemTable) that RocksDB calls fatal are made "hard", which Resume clears.
+// Errors of flushes, compactions and the MANIFEST, corruption, and what
+// RocksDB calls unrecoverable (a file system reporting lost data) keep
+// RocksDB's severity: only a restart clears those.
 class RecoveryListener final : public rocksdb::EventListener {
  public:
   const char* Name() const override { return "BatonRecoveryListener"; }
@@ -45,8 +47,7 @@ class RecoveryListener final : public rocksdb::EventListener {
   void OnBackgroundError(rocksdb::BackgroundErrorReason reason, rocksdb::Status* error) override {
     const bool wal = reason == rocksdb::BackgroundErrorReason::kWriteCallback ||
                      reason == rocksdb::BackgroundErrorReason::kMemTable;
-    if (wal && error->IsIOError() && !error->IsCorruption() &&
-        error->severity() > rocksdb::Status::Severity::kHardError) {
+    if (wal && error->IsIOError() && error->severity() == rocksdb::Status::Severity::kFatalError) {
       *error = rocksdb::Status(*error, rocksdb::Status::Severity::kHardError);
     }
     log::Error("storage: RocksDB stopped accepting writes",
