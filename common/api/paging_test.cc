@@ -80,6 +80,10 @@ class ScanPageTest : public ::testing::Test {
     }
     batch.Put(store_->cf("t"), "q/1", "outside the prefix");
     ASSERT_OK(store_->WriteNoSync(&batch));
+    // Scans read the durable state: make the batch durable, as the commit
+    // queue would.
+    ASSERT_OK(store_->SyncWal());
+    store_->PublishDurable(store_->TakeSnapshot());
   }
 
   // Pages through every key under "p/", taking those `take` accepts.

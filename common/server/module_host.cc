@@ -25,6 +25,8 @@ absl::StatusOr<std::unique_ptr<ModuleHost>> ModuleHost::Open(
   if (!store.ok()) return store.status();
   host->store_ = *std::move(store);
   log::Info("store open", {{"data_dir", path}});
+  ModuleHost* raw_host = host.get();
+  options.queue.on_health = [raw_host](bool serving) { raw_host->OnStorageHealth(serving); };
   host->queue_ =
       std::make_unique<storage::CommitQueue>(host->store_.get(), options.clock, options.queue);
 
@@ -58,16 +60,33 @@ ModuleHost::~ModuleHost() {
 }
 
 absl::Status ModuleHost::Start() {
-  if (absl::Status s = server_->Start(); !s.ok()) return s;
-  started_ = true;
+  {
+    absl::MutexLock lock(&health_mu_);
+    if (absl::Status s = server_->Start(); !s.ok()) return s;
+    started_ = true;
+    if (!storage_serving_) server_->SetServing(false);
+  }
   for (auto& module : modules_) module->Start();
   return absl::OkStatus();
 }
 
+void ModuleHost::OnStorageHealth(bool serving) {
+  absl::MutexLock lock(&health_mu_);
+  storage_serving_ = serving;
+  log::Warn(serving ? "storage recovered: serving" : "storage refuses writes: NOT_SERVING");
+  // Once shutting down, health stays NOT_SERVING whatever the disk does.
+  if (started_ && !shut_down_) server_->SetServing(serving);
+}
+
 void ModuleHost::Shutdown() {
-  if (shut_down_) return;
-  shut_down_ = true;
-  if (started_) server_->Shutdown();  // lame duck, BeginShutdown hooks, drain
+  bool started = false;
+  {
+    absl::MutexLock lock(&health_mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    started = started_;
+  }
+  if (started) server_->Shutdown();  // lame duck, BeginShutdown hooks, drain
   for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) (*it)->Stop();
   if (queue_ != nullptr) queue_->Stop();
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/auth/authenticator.h"
 #include "common/server/identity.h"
 #include "common/server/server_host.h"
@@ -55,6 +56,11 @@ class ModuleHost {
   // The bound port, after Start().
   int port() const { return server_->port(); }
 
+  // The storage's health (CommitQueueOptions::on_health): a disk that
+  // refuses writes turns every service NOT_SERVING until it recovers, so
+  // balancers and probes stop sending writes that would fail.
+  void OnStorageHealth(bool serving);
+
   // Health NOT_SERVING, the lame-duck period (calls still served), streams
   // ended (BeginShutdown), calls drained, background tasks stopped
   // (Stop), then the commit queue runs what it holds and refuses more.
@@ -74,8 +80,10 @@ class ModuleHost {
   std::unique_ptr<storage::CommitQueue> queue_;
   std::vector<std::unique_ptr<ServiceModule>> modules_;
   std::unique_ptr<ServerHost> server_;
-  bool started_ = false;
-  bool shut_down_ = false;
+  absl::Mutex health_mu_;
+  bool started_ ABSL_GUARDED_BY(health_mu_) = false;
+  bool shut_down_ ABSL_GUARDED_BY(health_mu_) = false;
+  bool storage_serving_ ABSL_GUARDED_BY(health_mu_) = true;
 };
 
 }  // namespace baton::server

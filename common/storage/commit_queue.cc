@@ -2,17 +2,41 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <unordered_map>
 
+#include "absl/strings/str_cat.h"
 #include "common/log/log.h"
+#include "common/status/errors.h"
 #include "common/status/rocksdb_status.h"
+#include "common/status/status_macros.h"
 #include "common/storage/key_codec.h"
 
 namespace baton::storage {
 
 std::string AppendLog::Key(uint64_t sequence) { return KeyWriter().U64(sequence).Take(); }
+
+absl::StatusOr<uint64_t> AppendLog::LastOnDisk(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+  it->SeekToLast();
+  uint64_t last = 0;
+  if (it->Valid()) {
+    KeyReader reader(absl::string_view(it->key().data(), it->key().size()));
+    if (!reader.U64(&last) || !reader.done()) {
+      return absl::DataLossError(
+          absl::StrCat("append log ", cf->GetName(), " holds a malformed key"));
+    }
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status());
+  return last;
+}
+
+AppendLog::~AppendLog() {
+  if (CommitQueue* queue = queue_.load(std::memory_order_acquire)) queue->ForgetLog(this);
+}
 
 namespace {
 
@@ -110,14 +134,32 @@ void Transaction::Append(AppendLog* log, std::string value) {
   appends_.emplace_back(log, std::move(value));
 }
 
+namespace {
+
+// Answers for mutations a disk failure kept from being acknowledged.
+absl::Status NotAcknowledged(const absl::Status& cause) {
+  return ErrorWithInfo(absl::StatusCode::kUnavailable, "STORAGE_UNAVAILABLE",
+                       absl::StrCat("the disk refused a write (", cause.message(),
+                                    "); this change was not acknowledged and may or may not "
+                                    "have been made; retry with the same request_id"));
+}
+
+absl::Status Refused(const absl::Status& cause) {
+  return ErrorWithInfo(
+      absl::StatusCode::kUnavailable, "STORAGE_UNAVAILABLE",
+      absl::StrCat("the disk refused a write (", cause.message(), "); nothing was changed; retry"));
+}
+
+}  // namespace
+
 CommitQueue::CommitQueue(Store* store, const Clock* clock, CommitQueueOptions options)
-    : store_(store),
-      clock_(clock),
-      options_(options),
-      answer_thread_([this] { AnswerLoop(); }),
-      sync_thread_([this] { SyncLoop(); }),
-      write_thread_([this] { WriteLoop(); }),
-      commit_thread_([this] { CommitLoop(); }) {}
+    : store_(store), clock_(clock), options_(std::move(options)) {
+  store_->AttachCommitQueue(this);
+  answer_thread_ = std::thread([this] { AnswerLoop(); });
+  sync_thread_ = std::thread([this] { SyncLoop(); });
+  write_thread_ = std::thread([this] { WriteLoop(); });
+  commit_thread_ = std::thread([this] { CommitLoop(); });
+}
 
 CommitQueue::~CommitQueue() {
   Stop();
@@ -125,28 +167,58 @@ CommitQueue::~CommitQueue() {
   write_thread_.join();
   sync_thread_.join();
   answer_thread_.join();
+  {
+    absl::MutexLock lock(&logs_mu_);
+    for (AppendLog* log : logs_) log->queue_.store(nullptr, std::memory_order_release);
+    logs_.clear();
+  }
+  store_->DetachCommitQueue(this);
 }
 
-void CommitQueue::Submit(Mutation mutation, Done done) {
+void CommitQueue::ForgetLog(AppendLog* log) {
+  absl::MutexLock lock(&logs_mu_);
+  logs_.erase(std::remove(logs_.begin(), logs_.end(), log), logs_.end());
+}
+
+void CommitQueue::Submit(Mutation mutation, Done done, Admission admission) {
+  absl::Status refused;
   {
     absl::MutexLock lock(&mu_);
-    if (!stopping_) {
-      queue_.push_back({std::move(mutation), std::move(done)});
-      return;
+    if (stopping_) {
+      refused =
+          absl::UnavailableError("the server is shutting down; retry against another replica");
+    } else if (!failure_.ok()) {
+      refused = Refused(failure_);
+    } else {
+      const size_t limit =
+          admission == Admission::kNew ? options_.max_pending : 2 * options_.max_pending;
+      const size_t pending = pending_.load(std::memory_order_relaxed);
+      if (pending < limit) {
+        pending_.fetch_add(1, std::memory_order_relaxed);
+        queue_.push_back({std::move(mutation), std::move(done)});
+        return;
+      }
+      refused = ErrorWithInfo(
+          absl::StatusCode::kResourceExhausted, "WRITE_QUEUE_FULL",
+          absl::StrCat("the write queue is full (", pending, " pending); retry with backoff"),
+          {{"pending", absl::StrCat(pending)}, {"limit", absl::StrCat(limit)}});
     }
   }
-  done(absl::UnavailableError("the server is shutting down; retry against another replica"));
+  done(std::move(refused));
 }
 
-absl::Status CommitQueue::Run(Mutation mutation) {
+absl::Status CommitQueue::Run(Mutation mutation, Admission admission) {
   absl::Mutex mu;
   bool finished = false;
   absl::Status result;
-  Submit(std::move(mutation), [&](absl::Status s) {
-    absl::MutexLock lock(&mu);
-    result = std::move(s);
-    finished = true;
-  });
+  Submit(
+      std::move(mutation),
+      [&](absl::Status s) {
+        absl::MutexLock lock(&mu);
+        result = std::move(s);
+        finished = true;
+      },
+      admission);
   absl::MutexLock lock(&mu);
   mu.Await(absl::Condition(&finished));
   return result;
@@ -155,6 +227,11 @@ absl::Status CommitQueue::Run(Mutation mutation) {
 void CommitQueue::Stop() {
   absl::MutexLock lock(&mu_);
   stopping_ = true;
+}
+
+bool CommitQueue::serving() const {
+  absl::MutexLock lock(&mu_);
+  return failure_.ok();
 }
 
 void CommitQueue::Stage::Push(Group group) {
@@ -180,20 +257,50 @@ void CommitQueue::CommitLoop() {
   pthread_setname_np(pthread_self(), "baton-commit");  // for top, perf and the bench
   while (true) {
     std::vector<Pending> calls;
+    absl::Status failure;
+    bool stopping = false;
     {
       absl::MutexLock lock(&mu_);
-      auto ready = [this]()
-                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queue_.empty() || stopping_; };
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !queue_.empty() || stopping_ || !failure_.ok();
+      };
       mu_.Await(absl::Condition(&ready));
-      if (queue_.empty()) break;  // stopping, and all work is done
-      while (!queue_.empty() && calls.size() < options_.max_group) {
-        calls.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      failure = failure_;
+      stopping = stopping_;
+      if (failure.ok()) {
+        if (queue_.empty()) break;  // stopping, and all work is done
+        while (!queue_.empty() && calls.size() < options_.max_group) {
+          calls.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      } else {
+        // Admitted before the failure, never decided: refused in order,
+        // behind the groups already in the pipeline. Nothing more is
+        // admitted until the failure is cleared.
+        calls.assign(std::make_move_iterator(queue_.begin()),
+                     std::make_move_iterator(queue_.end()));
+        queue_.clear();
       }
+      if (!calls.empty()) ++in_flight_;
     }
-    to_write_.Push(Decide(std::move(calls)));
+    if (failure.ok()) {
+      to_write_.Push(Decide(std::move(calls)));
+      continue;
+    }
+    if (!calls.empty()) to_write_.Push(Refuse(std::move(calls), failure));
+    // When stopping, restart recovers from what is on disk.
+    if (stopping || !Recover()) break;
   }
   to_write_.Close();
+}
+
+CommitQueue::Group CommitQueue::Refuse(std::vector<Pending> calls, const absl::Status& cause) {
+  Group group;
+  group.epoch = epoch_;
+  group.failure = Refused(cause);
+  group.results.resize(calls.size());
+  group.calls = std::move(calls);
+  return group;
 }
 
 CommitQueue::Group CommitQueue::Decide(std::vector<Pending> calls) {
@@ -206,6 +313,7 @@ CommitQueue::Group CommitQueue::Decide(std::vector<Pending> calls) {
   auto batch = std::make_shared<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
                                                               /*overwrite_key=*/true);
   Group group;
+  group.epoch = epoch_;
   group.results.resize(calls.size());
   std::unordered_map<AppendLog*, uint64_t> last_assigned;
   const absl::Time now = clock_->Now();
@@ -227,6 +335,13 @@ CommitQueue::Group CommitQueue::Decide(std::vector<Pending> calls) {
     ++decided;
   }
 
+  for (auto& [log, last] : last_assigned) {
+    if (log->queue_.load(std::memory_order_relaxed) != this) {
+      absl::MutexLock lock(&logs_mu_);
+      log->queue_.store(this, std::memory_order_release);
+      logs_.push_back(log);
+    }
+  }
   if (decided > 0) {
     for (auto& [log, last] : last_assigned) group.log_ends.emplace_back(log, last);
     group.batch = std::move(batch);
@@ -237,6 +352,83 @@ CommitQueue::Group CommitQueue::Decide(std::vector<Pending> calls) {
   // "already offered") may rest on an earlier group that is not durable yet.
   group.calls = std::move(calls);
   return group;
+}
+
+bool CommitQueue::Recover() {
+  if (options_.on_health) options_.on_health(false);
+  {
+    // Every group decided before the failure must be through the writer and
+    // the syncer (failed, or synced before the failure), so that nothing
+    // touches the database while it recovers and no batch is left unwritten.
+    absl::MutexLock lock(&mu_);
+    auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return in_flight_ == 0; };
+    mu_.Await(absl::Condition(&drained));
+  }
+  absl::Duration backoff = options_.recovery_backoff;
+  for (int attempt = 1;; ++attempt) {
+    absl::Status recovered = store_->Recover();
+    if (recovered.ok()) recovered = ResetLogs();
+    if (recovered.ok()) break;
+    log::Error("storage: recovery failed; writes stay refused",
+               {{"attempt", attempt},
+                {"error", recovered.ToString()},
+                {"retry_in_ms", absl::ToInt64Milliseconds(backoff)}});
+    absl::MutexLock lock(&mu_);
+    if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), backoff)) return false;
+    backoff = std::min(backoff * 2, options_.recovery_backoff_max);
+  }
+  ++epoch_;
+  {
+    absl::MutexLock lock(&mu_);
+    failure_ = absl::OkStatus();
+  }
+  log::Info("storage: recovered; taking writes again");
+  if (options_.on_health) options_.on_health(true);
+  return true;
+}
+
+absl::Status CommitQueue::ResetLogs() {
+  // Sequence numbers were assigned to events of groups that failed; some of
+  // those groups reached the database (written, then made durable by the
+  // recovery's flush), others did not. The next number follows what is
+  // really in the log, so the log stays gap-free; events the recovery made
+  // durable become readable.
+  absl::MutexLock lock(&logs_mu_);
+  for (AppendLog* log : logs_) {
+    ASSIGN_OR_RETURN(uint64_t last, AppendLog::LastOnDisk(store_->db(), log->cf()));
+    const uint64_t committed = log->last_committed();
+    if (last < committed) {
+      // An acknowledged event vanished: readers may have seen it, and its
+      // number would be reused for another. Not a state to serve from.
+      std::cerr << "baton: append log " << log->cf()->GetName() << " lost durable events (" << last
+                << " < " << committed << ")\n";
+      std::abort();
+    }
+    log->last_assigned_ = last;
+    if (last > committed) {
+      log->last_committed_.store(last, std::memory_order_release);
+      if (log->on_commit_) log->on_commit_(last);
+    }
+  }
+  return absl::OkStatus();
+}
+
+void CommitQueue::Fail(uint64_t epoch, const absl::Status& cause) {
+  absl::MutexLock lock(&mu_);
+  if (failure_.ok()) {
+    failure_ = cause;
+    log::Error("storage: a write to disk failed; refusing writes until the disk takes them again",
+               {{"error", cause.ToString()}});
+  }
+  if (failed_epoch_.load(std::memory_order_relaxed) < epoch) {
+    failed_epoch_.store(epoch, std::memory_order_release);
+  }
+}
+
+void CommitQueue::MarkFailed(Group& g) {
+  if (!g.failure.ok()) return;
+  absl::MutexLock lock(&mu_);
+  g.failure = NotAcknowledged(failure_);
 }
 
 void CommitQueue::WaitUntilWritten() {
@@ -252,20 +444,21 @@ void CommitQueue::WriteLoop() {
   while (to_write_.TakeAll(&groups)) {
     for (Group& g : groups) {
       if (g.batch != nullptr) {
-        // Writes are in decision order, so the WAL holds groups in the order
-        // they were decided on one another.
-        absl::Status written = store_->WriteNoSync(g.batch->GetWriteBatch());
-        if (!written.ok()) {
-          log::Error(
-              "writing a decided group failed; stopping so that restart recovers from the WAL",
-              {{"error", written.ToString()}});
-          std::abort();
+        // A group after a failure in its epoch may rest on the failed one:
+        // it is never written.
+        if (!FailedEpoch(g.epoch)) {
+          // Writes are in decision order, so the WAL holds groups in the
+          // order they were decided on one another.
+          if (absl::Status written = store_->WriteNoSync(g.batch->GetWriteBatch()); written.ok()) {
+            g.wrote = true;
+            g.snapshot = store_->TakeSnapshot();
+          } else {
+            Fail(g.epoch, written);
+          }
         }
-        g.wrote = true;
-        g.snapshot = store_->TakeSnapshot();
         {
           absl::MutexLock lock(&unwritten_mu_);
-          unwritten_.pop_front();  // it is in the database now
+          unwritten_.pop_front();  // in the database now, or never
         }
         g.batch.reset();
       }
@@ -280,35 +473,47 @@ void CommitQueue::SyncLoop() {
   pthread_setname_np(pthread_self(), "baton-sync");
   std::deque<Group> groups;
   while (to_sync_.TakeAll(&groups)) {
+    // A group of an epoch with a failure is not acknowledged: it was not
+    // written, or it was and its sync is not to be trusted any more.
+    for (Group& g : groups) {
+      if (FailedEpoch(g.epoch)) MarkFailed(g);
+    }
     // Everything written before the newest group is in the WAL before it:
     // one sync makes the lot durable.
     const Group* newest_write = nullptr;
     size_t written_groups = 0;
     size_t mutations = 0;
     for (const Group& g : groups) {
-      if (!g.wrote) continue;
+      if (!g.failure.ok() || !g.wrote) continue;
       newest_write = &g;
       ++written_groups;
       for (const absl::Status& r : g.results) mutations += r.ok();
     }
     if (newest_write != nullptr) {
       if (absl::Status synced = store_->SyncWal(); !synced.ok()) {
-        log::Error("WAL sync failed; stopping so that restart recovers from the WAL",
-                   {{"error", synced.ToString()}});
-        std::abort();
-      }
-      store_->PublishDurable(newest_write->snapshot);
-      groups_.fetch_add(written_groups, std::memory_order_relaxed);
-      mutations_.fetch_add(mutations, std::memory_order_relaxed);
-      for (Group& g : groups) {
-        for (auto& [log, last] : g.log_ends) {
-          log->last_committed_.store(last, std::memory_order_release);
-          if (log->on_commit_) log->on_commit_(last);
+        Fail(newest_write->epoch, synced);
+        for (Group& g : groups) MarkFailed(g);
+      } else {
+        store_->PublishDurable(newest_write->snapshot);
+        groups_.fetch_add(written_groups, std::memory_order_relaxed);
+        mutations_.fetch_add(mutations, std::memory_order_relaxed);
+        for (Group& g : groups) {
+          if (!g.failure.ok()) continue;
+          for (auto& [log, last] : g.log_ends) {
+            log->last_committed_.store(last, std::memory_order_release);
+            if (log->on_commit_) log->on_commit_(last);
+          }
         }
-        g.snapshot.reset();
       }
     }
-    for (Group& g : groups) to_answer_.Push(std::move(g));
+    for (Group& g : groups) {
+      g.snapshot.reset();
+      to_answer_.Push(std::move(g));
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      in_flight_ -= groups.size();
+    }
     groups.clear();
   }
   to_answer_.Close();
@@ -319,7 +524,10 @@ void CommitQueue::AnswerLoop() {
   std::deque<Group> groups;
   while (to_answer_.TakeAll(&groups)) {
     for (Group& g : groups) {
-      for (size_t i = 0; i < g.calls.size(); ++i) g.calls[i].done(std::move(g.results[i]));
+      for (size_t i = 0; i < g.calls.size(); ++i) {
+        pending_.fetch_sub(1, std::memory_order_relaxed);
+        g.calls[i].done(g.failure.ok() ? std::move(g.results[i]) : g.failure);
+      }
     }
     groups.clear();
   }

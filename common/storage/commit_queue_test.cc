@@ -14,6 +14,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "baton/common/v1/common.pb.h"
+#include "common/status/errors.h"
+#include "common/storage/commit_queue_testing.h"
 #include "common/storage/key_codec.h"
 #include "common/storage/store.h"
 #include "common/testing/status_matchers.h"
@@ -28,78 +30,23 @@ namespace {
 
 using ::baton::testing::IsOk;
 using ::baton::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::Eq;
 using ::testing::HasSubstr;
 using ::testing::Optional;
 using ::testing::Pair;
 
-using Entries = std::vector<std::pair<uint64_t, std::string>>;
+using ::baton::storage::testing::Entries;
+using ::baton::storage::testing::Gate;
+using ::baton::storage::testing::Outcome;
+using ::baton::storage::testing::ReadLog;
 
 std::unique_ptr<Store> OpenStore(const std::string& path) {
   auto store = Store::Open({.path = path, .column_families = {"data", "log"}});
   EXPECT_THAT(store, IsOk());
   return store.ok() ? std::move(*store) : nullptr;
 }
-
-// Every entry of an append log, decoded.
-Entries ReadLog(Store& store, rocksdb::ColumnFamilyHandle* cf) {
-  Entries out;
-  std::unique_ptr<rocksdb::Iterator> it(store.db()->NewIterator(rocksdb::ReadOptions(), cf));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    KeyReader reader(absl::string_view(it->key().data(), it->key().size()));
-    uint64_t sequence = 0;
-    EXPECT_TRUE(reader.U64(&sequence) && reader.done());
-    out.emplace_back(sequence, it->value().ToString());
-  }
-  EXPECT_TRUE(it->status().ok()) << it->status().ToString();
-  return out;
-}
-
-// Holds the committer inside a mutation so that work submitted meanwhile is
-// queued and then taken as one group.
-class Gate {
- public:
-  explicit Gate(CommitQueue& queue) : state_(std::make_shared<State>()) {
-    // The mutation shares the state: it may still be returning from its wait
-    // when the Gate goes away.
-    queue.Submit(
-        [state = state_](Transaction&) {
-          state->entered.Notify();
-          state->release.WaitForNotification();
-          return absl::OkStatus();
-        },
-        [](absl::Status) {});
-    state_->entered.WaitForNotification();
-  }
-  ~Gate() { Open(); }
-  void Open() {
-    if (!state_->release.HasBeenNotified()) state_->release.Notify();
-  }
-
- private:
-  struct State {
-    absl::Notification entered;
-    absl::Notification release;
-  };
-  std::shared_ptr<State> state_;
-};
-
-// Records the outcome of a Submit.
-struct Outcome {
-  absl::Notification done;
-  absl::Status status;
-  Done Callback() {
-    return [this](absl::Status s) {
-      status = std::move(s);
-      done.Notify();
-    };
-  }
-  const absl::Status& Wait() {
-    done.WaitForNotification();
-    return status;
-  }
-};
 
 class CommitQueueTest : public ::testing::Test {
  protected:
@@ -604,6 +551,77 @@ TEST_F(CommitQueueTest, DestructorRunsEverythingSubmitted) {
   }
   done.Wait();
   for (int i = 0; i < 50; ++i) EXPECT_THAT(Stored(absl::StrCat("k", i)), Optional(Eq("v")));
+}
+
+// Admission: with the committer held (the Gate's mutation is pending),
+// the queue fills deterministically.
+TEST_F(CommitQueueTest, PastTheBoundNewWorkIsRefusedAtOnceAndDrainingWorkIsAdmitted) {
+  CommitQueue queue(store_.get(), &clock_, {.max_pending = 10});
+  absl::BlockingCounter done(9 + 10);
+  std::vector<Outcome> refused(2);
+  {
+    Gate gate(queue);  // 1 pending
+    EXPECT_EQ(queue.pending(), 1u);
+    SubmitPuts(queue, 9, &done);  // 10 pending: the bound for new work
+    EXPECT_EQ(queue.pending(), 10u);
+
+    bool ran = false;
+    queue.Submit(
+        [&](Transaction&) {
+          ran = true;
+          return absl::OkStatus();
+        },
+        refused[0].Callback());
+    // Answered at once, on this thread, without running the mutation.
+    ASSERT_TRUE(refused[0].done.HasBeenNotified());
+    EXPECT_THAT(refused[0].status, StatusIs(absl::StatusCode::kResourceExhausted,
+                                            AllOf(HasSubstr("write queue is full (10 pending)"),
+                                                  HasSubstr("retry with backoff"))));
+    EXPECT_EQ(ErrorReason(refused[0].status), "WRITE_QUEUE_FULL");
+    EXPECT_FALSE(ran);
+    EXPECT_EQ(queue.pending(), 10u);
+
+    // Work that drains the queue is admitted up to twice the bound.
+    for (int i = 0; i < 10; ++i) {
+      queue.Submit(
+          [this, i](Transaction& tx) {
+            tx.Put(data_, absl::StrCat("drain", i), "v");
+            return absl::OkStatus();
+          },
+          [&](absl::Status s) {
+            EXPECT_OK(s);
+            done.DecrementCount();
+          },
+          Admission::kDrains);
+    }
+    EXPECT_EQ(queue.pending(), 20u);
+    queue.Submit([](Transaction&) { return absl::OkStatus(); }, refused[1].Callback(),
+                 Admission::kDrains);
+    ASSERT_TRUE(refused[1].done.HasBeenNotified());
+    EXPECT_THAT(refused[1].status,
+                StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("20 pending")));
+    EXPECT_EQ(ErrorReason(refused[1].status), "WRITE_QUEUE_FULL");
+  }
+  done.Wait();
+  EXPECT_THAT(Stored("k8"), Optional(Eq("v")));
+  EXPECT_THAT(Stored("drain9"), Optional(Eq("v")));
+  // Everything was answered; the queue takes new work again.
+  EXPECT_EQ(queue.pending(), 0u);
+  EXPECT_OK(queue.Run([](Transaction&) { return absl::OkStatus(); }));
+}
+
+// One committer per store: a second one would decide on state the first
+// has not written and hand out the same event sequence numbers.
+TEST_F(CommitQueueTest, ASecondQueueOnTheSameStoreAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  CommitQueue queue(store_.get(), &clock_);
+  EXPECT_DEATH({ CommitQueue second(store_.get(), &clock_); }, "one CommitQueue per Store");
+}
+
+TEST_F(CommitQueueTest, AQueueCanFollowAnotherOnceItIsGone) {
+  { CommitQueue first(store_.get(), &clock_); }
+  CommitQueue second(store_.get(), &clock_);
+  EXPECT_OK(second.Run([](Transaction&) { return absl::OkStatus(); }));
 }
 
 TEST(CommitQueueDurabilityTest, DataSurvivesClosingAndReopeningTheStore) {

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "baton/common/v1/common.pb.h"
@@ -23,6 +24,7 @@ using ::baton::testing::StatusIs;
 using ::google::protobuf::util::MessageDifferencer;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Optional;
 
 constexpr char kMethod[] = "baton.handoff.v1.HandoffService/CreateChain";
 constexpr char kCaller[] = "alice@front-desk";
@@ -217,6 +219,87 @@ TEST_F(RequestLedgerTest, FailedCallAsAWholeCanBeRetried) {
   EXPECT_THAT(Call(kMethod, "req-5", Position("b", 1), Position("x", 1), &response),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("request_id"), HasSubstr("different request"))));
+}
+
+// Each record keeps the time it was written (for a later TTL).
+TEST_F(RequestLedgerTest, RecordsKeepTheTimeTheyWereWritten) {
+  const absl::Time first_time = clock_.Now();
+  EventPosition response;
+  ASSERT_OK(Call(kMethod, "req-t1", Position("a", 1), Position("one", 1), &response));
+  clock_.Advance(absl::Hours(3));
+  ASSERT_OK(Call(kMethod, "req-t2", Position("a", 2), Position("two", 2), &response));
+
+  std::vector<RequestLedger::Record> records;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->cf("ledger")));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto record = RequestLedger::Decode(std::string(it->value().data(), it->value().size()));
+    ASSERT_THAT(record, IsOk());
+    records.push_back(*std::move(record));
+  }
+  ASSERT_EQ(records.size(), 2u);
+  // Keys order by request id: req-t1, then req-t2.
+  EXPECT_THAT(records[0].recorded, Optional(first_time));
+  EXPECT_THAT(records[1].recorded, Optional(first_time + absl::Hours(3)));
+  EXPECT_EQ(records[0].fingerprint.size(), 32u);
+  EventPosition stored;
+  ASSERT_TRUE(stored.ParseFromString(records[1].response));
+  EXPECT_EQ(stored.source(), "two");
+
+  // A retry after the time moved on answers the first response and keeps
+  // the first time.
+  clock_.Advance(absl::Hours(1));
+  EventPosition retry;
+  ASSERT_OK(Call(kMethod, "req-t1", Position("a", 1), Position("other", 9), &retry));
+  EXPECT_EQ(retry.source(), "one");
+  EXPECT_EQ(body_runs_, 2);
+}
+
+// Records written before times were kept (fingerprint, then response) are
+// still answered: the encoding is on disk.
+TEST_F(RequestLedgerTest, RecordsWithoutATimeAreStillRead) {
+  const EventPosition request = Position("legacy", 4);
+  EventPosition first;
+  ASSERT_OK(Call(kMethod, "req-old", request, Position("old answer", 1), &first));
+  // Rewrite the record in the old encoding, as an older binary left it.
+  std::string value;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db()->NewIterator(rocksdb::ReadOptions(), store_->cf("ledger")));
+  it->SeekToFirst();
+  ASSERT_TRUE(it->Valid());
+  const std::string key = it->key().ToString();
+  auto record = RequestLedger::Decode(it->value().ToString());
+  ASSERT_THAT(record, IsOk());
+  it.reset();
+  ASSERT_OK(queue_->Run([&](Transaction& tx) {
+    tx.Put(store_->cf("ledger"), key, record->fingerprint + record->response);
+    return absl::OkStatus();
+  }));
+
+  auto old = RequestLedger::Decode(record->fingerprint + record->response);
+  ASSERT_THAT(old, IsOk());
+  EXPECT_EQ(old->recorded, std::nullopt);
+  EXPECT_EQ(old->fingerprint, record->fingerprint);
+  EXPECT_EQ(old->response, record->response);
+
+  EventPosition retry;
+  ASSERT_OK(Call(kMethod, "req-old", request, Position("new answer", 2), &retry));
+  EXPECT_EQ(body_runs_, 1);
+  EXPECT_EQ(retry.source(), "old answer");
+  EXPECT_THAT(Call(kMethod, "req-old", Position("other", 1), Position("x", 3), &retry),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
+}
+
+TEST(RequestLedgerDecodeTest, TruncatedRecordsAreDataLoss) {
+  EXPECT_THAT(RequestLedger::Decode(std::string(31, 'x')),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
+  const std::string v2 = RequestLedger::Encode(absl::FromUnixSeconds(1), std::string(32, 'f'), "r");
+  EXPECT_THAT(RequestLedger::Decode(v2.substr(0, 47)),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
+  auto whole = RequestLedger::Decode(v2);
+  ASSERT_THAT(whole, IsOk());
+  EXPECT_THAT(whole->recorded, Optional(absl::FromUnixSeconds(1)));
+  EXPECT_EQ(whole->response, "r");
 }
 
 }  // namespace

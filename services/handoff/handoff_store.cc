@@ -131,6 +131,11 @@ void HandoffStore::Submit(const char* method, const Caller& caller,
   // Request ids are scoped by who calls and for which team (see RequestLedger).
   std::string scope = absl::StrCat(caller.principal.subject.size(), ":", caller.principal.subject,
                                    "/", caller.team);
+  // Deciding an offer drains the queue: admitted past the bound for new work.
+  const absl::string_view name(method);
+  const storage::Admission admission = name == "AcceptHandoff" || name == "ReturnHandoff"
+                                           ? storage::Admission::kDrains
+                                           : storage::Admission::kNew;
   queue_->Submit(
       [this, method, deadline = caller.deadline, scope = std::move(scope), request_id, &request,
        response, body = std::move(body)](storage::Transaction& tx) mutable -> absl::Status {
@@ -141,7 +146,7 @@ void HandoffStore::Submit(const char* method, const Caller& caller,
         return ledger_.Run(tx, scope, method, request_id, request, response,
                            [&] { return body(tx); });
       },
-      std::move(done));
+      std::move(done), admission);
 }
 
 void HandoffStore::AppendEvent(storage::Transaction& tx, const Caller& caller,
@@ -602,7 +607,7 @@ void HandoffStore::MarkOverdue(size_t limit, int* marked, Done done) {
         if (marked != nullptr) *marked = count;
         return it->status().ok() ? absl::OkStatus() : absl::InternalError(it->status().ToString());
       },
-      std::move(done));
+      std::move(done), storage::Admission::kDrains);
 }
 
 }  // namespace baton::handoff

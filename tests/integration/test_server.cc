@@ -22,7 +22,7 @@ T OrDie(absl::StatusOr<T> value, const char* what) {
 
 }  // namespace
 
-TestServer::TestServer() { Start(); }
+TestServer::TestServer(TestServerOptions options) : options_(std::move(options)) { Start(); }
 
 TestServer::~TestServer() { Stop(); }
 
@@ -39,6 +39,8 @@ void TestServer::Start() {
   modules.push_back(std::move(handoff));
   server::ModuleHostOptions host_options;
   host_options.store.path = dir_.Sub("db");
+  host_options.store.env = options_.env;
+  host_options.queue = options_.queue;
   host_options.server.address = "127.0.0.1:0";
   host_options.server.drain_timeout = absl::Seconds(5);
   host_ = OrDie(server::ModuleHost::Open(std::move(host_options), std::move(authenticator),

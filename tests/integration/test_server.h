@@ -22,9 +22,16 @@ namespace baton::testing {
 
 inline constexpr char kTestKey[] = "integration-test-secret-0123456789abcdef";
 
+struct TestServerOptions {
+  // The file system RocksDB uses (e.g. a fault-injecting one). Default: the
+  // real one.
+  std::shared_ptr<rocksdb::Env> env;
+  storage::CommitQueueOptions queue;
+};
+
 class TestServer {
  public:
-  TestServer();
+  explicit TestServer(TestServerOptions options = {});
   ~TestServer();
 
   void Start();
@@ -41,6 +48,7 @@ class TestServer {
   int port() const { return host_->port(); }
 
  private:
+  const TestServerOptions options_;
   TempDir dir_;
   handoff::HandoffModule* handoff_ = nullptr;  // owned by host_
   std::unique_ptr<server::ModuleHost> host_;
