@@ -43,6 +43,7 @@ LogTailReactor::LogTailReactor(grpc::CallbackServerContext* context, TailOptions
     : context_(context),
       options_(std::move(options)),
       notifier_(options_.log->notifier()),
+      replay_end_(options_.log->last_sequence()),
       cursor_(options_.after),
       sent_through_(options_.after) {}
 
@@ -153,6 +154,9 @@ void LogTailReactor::PumpLocked() {
       if (outbox_.empty()) FinishLocked(*ending_);
       return;
     }
+    // Past the log's end as it was when the stream began: what it asked to
+    // replay is behind it, so from now on lagging is its own doing.
+    if (cursor_ >= replay_end_) live_ = true;
     if (wait_id_ != 0 || FullLocked()) return;
     // Caught up with the notifier: wait for it to hand over the next
     // entries, which is cheaper than reading them here.
@@ -160,10 +164,7 @@ void LogTailReactor::PumpLocked() {
     wait_id_ = notifier_->WaitBeyond(
         cursor_, options_.topic,
         [this](std::shared_ptr<const LogBatch> batch) { OnBatch(std::move(batch)); });
-    if (wait_id_ != 0) {
-      live_ = true;
-      return;
-    }
+    if (wait_id_ != 0) return;
     refs_.fetch_sub(1);
     if (notifier_->closed()) {
       FinishLocked(absl::UnavailableError("the server is shutting down; reconnect"));
@@ -272,7 +273,7 @@ absl::Status LogTailReactor::TooSlowLocked(const std::string& why) const {
                        {{"after_sequence", absl::StrCat(sent_through_)}});
 }
 
-void LogTailReactor::FinishLocked(const absl::Status& status) {
+void LogTailReactor::FinishLocked(absl::Status status) {
   if (finished_) return;
   finished_ = true;
   ending_.reset();

@@ -73,7 +73,8 @@ struct StreamLimits {
   absl::Duration stall_timeout = absl::Seconds(30);
   // A stream that had caught up and then falls more than this many entries
   // behind the log's end is too slow; 0 for no limit. Streams still
-  // replaying what they asked for are never held to it. Default: 0.
+  // replaying what they asked for (the log as it was when they began) are
+  // never held to it. Default: 0.
   uint64_t max_lag = 0;
 };
 
@@ -152,11 +153,13 @@ class LogTailReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   absl::Status TooSlowLocked(const std::string& why) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Ends the stream now: drops what is queued (but the message being
   // written) and sends `status`.
-  void FinishLocked(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void FinishLocked(absl::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   grpc::CallbackServerContext* const context_;
   const TailOptions options_;
   LogNotifier* const notifier_;
+  // The log's end when the stream began.
+  const uint64_t replay_end_;
 
   absl::Mutex mu_;
   // The last entry taken (sent or skipped).
@@ -173,7 +176,7 @@ class LogTailReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   absl::Time write_started_ ABSL_GUARDED_BY(mu_);
   // Set when the stream is to end once its outbox is written.
   std::optional<absl::Status> ending_ ABSL_GUARDED_BY(mu_);
-  bool live_ ABSL_GUARDED_BY(mu_) = false;  // it has caught up once
+  bool live_ ABSL_GUARDED_BY(mu_) = false;  // it has passed replay_end_
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
