@@ -165,16 +165,22 @@ struct Observed {
   std::vector<TailEnd> ends ABSL_GUARDED_BY(mu);
   int done ABSL_GUARDED_BY(mu) = 0;
 
-  TailEnd AwaitEnd() {
+  // How the first stream ended; nullopt when none did within 30 s (so that
+  // a missing bound fails the test instead of hanging it).
+  std::optional<TailEnd> AwaitEnd() {
     absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(
-        +[](std::vector<TailEnd>* e) { return !e->empty(); }, &ends));
+    if (!mu.AwaitWithTimeout(absl::Condition(
+                                 +[](std::vector<TailEnd>* e) { return !e->empty(); }, &ends),
+                             absl::Seconds(30))) {
+      return std::nullopt;
+    }
     return ends.front();
   }
-  void AwaitDone() {
+  bool AwaitDone() {
     absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(
-        +[](int* d) { return *d > 0; }, &done));
+    return mu.AwaitWithTimeout(absl::Condition(
+                                   +[](int* d) { return *d > 0; }, &done),
+                               absl::Seconds(30));
   }
 };
 
@@ -354,7 +360,9 @@ TEST_F(LogTailReactorTest, AClientThatNeverReadsIsEndedWithResourceExhausted) {
                          .stall_timeout = absl::Milliseconds(300)}});
   auto client = Tail(0);
 
-  const TailEnd end = observed_->AwaitEnd();
+  const std::optional<TailEnd> ended = observed_->AwaitEnd();
+  ASSERT_TRUE(ended.has_value()) << "the stream was not ended";
+  const TailEnd& end = *ended;
   EXPECT_EQ(end.status.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_LE(end.peak_outbox_messages, 8u);
   EXPECT_LE(end.peak_outbox_bytes, 64u * 1024 + 64);
@@ -385,8 +393,11 @@ TEST_F(LogTailReactorTest, AClientThatNeverTakesTheStatusIsCancelled) {
   Append(values);
   SetOptions({.limits = {.max_outbox_messages = 4, .stall_timeout = absl::Milliseconds(200)}});
   auto client = Tail(0);
-  EXPECT_EQ(observed_->AwaitEnd().status.code(), absl::StatusCode::kResourceExhausted);
-  observed_->AwaitDone();  // gRPC is done with the call: it was cancelled
+  const std::optional<TailEnd> end = observed_->AwaitEnd();
+  ASSERT_TRUE(end.has_value()) << "the stream was not ended";
+  EXPECT_EQ(end->status.code(), absl::StatusCode::kResourceExhausted);
+  // gRPC is done with the call: it was cancelled.
+  ASSERT_TRUE(observed_->AwaitDone()) << "the call was not freed";
   client->ReadAll();
   EXPECT_EQ(client->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
