@@ -67,8 +67,10 @@ struct StreamLimits {
   // Default: 256.
   size_t max_outbox_messages = 256;
   // Most bytes those messages hold (a single larger message is still sent,
-  // alone). Default: 1 MiB.
-  size_t max_outbox_bytes = size_t{1} << 20;
+  // alone). A server holds at most streams × this (plus each one's message
+  // in flight) for its streams' clients, whatever they leave unread.
+  // Default: 256 KiB.
+  size_t max_outbox_bytes = size_t{256} << 10;
   // A client that takes no message for this long is too slow. Default: 30 s.
   absl::Duration stall_timeout = absl::Seconds(30);
   // A stream that had caught up and then falls more than this many entries
