@@ -78,7 +78,6 @@ EventLog::EventLog(storage::Store* store, rocksdb::ColumnFamilyHandle* cf, uint6
                    std::string epoch, EventLogOptions options)
     : store_(store), writer_(cf, last), options_(std::move(options)), epoch_(std::move(epoch)) {
   notifier_ = std::make_unique<LogNotifier>(LogNotifierOptions{
-      .last = [this] { return last_sequence(); },
       .read = [this](uint64_t after, size_t max,
                      std::vector<LogEntry>* out) { return Read(after, max, out); },
       .topics = options_.topics,

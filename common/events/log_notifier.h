@@ -74,9 +74,8 @@ bool HasTopic(const std::vector<std::string>& topics, absl::string_view topic);
 using Wake = absl::AnyInvocable<void(std::shared_ptr<const LogBatch> batch)>;
 
 struct LogNotifierOptions {
-  // The highest readable sequence number (durable). Required.
-  std::function<uint64_t()> last;
-  // Appends up to `max` entries with sequence > `after`, in order. Required.
+  // Appends up to `max` entries with sequence > `after`, in order, and
+  // only durable ones (at least everything published). Required.
   std::function<absl::Status(uint64_t after, size_t max, std::vector<LogEntry>* out)> read;
   // Topics of an entry. Default: none (topiced waits are then never woken by
   // entries, only by Close).

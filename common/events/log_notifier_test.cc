@@ -98,7 +98,6 @@ class LogNotifierTest : public ::testing::Test {
   void Make(size_t max_batch) {
     notifier_.reset();
     notifier_ = std::make_unique<LogNotifier>(LogNotifierOptions{
-        .last = [this] { return log_.last(); },
         .read = [this](uint64_t after, size_t max,
                        std::vector<LogEntry>* out) { return log_.Read(after, max, out); },
         .topics = &FakeLog::Topics,
@@ -377,10 +376,10 @@ TEST_F(LogNotifierTest, CancelCallAndCloseRunningPendingTimers) {
 
 TEST_F(LogNotifierTest, ARealClockTimerFiresWithoutHelp) {
   notifier_.reset();
-  notifier_ = std::make_unique<LogNotifier>(LogNotifierOptions{
-      .last = [this] { return log_.last(); },
-      .read = [this](uint64_t after, size_t max,
-                     std::vector<LogEntry>* out) { return log_.Read(after, max, out); }});
+  notifier_ = std::make_unique<LogNotifier>(
+      LogNotifierOptions{.read = [this](uint64_t after, size_t max, std::vector<LogEntry>* out) {
+        return log_.Read(after, max, out);
+      }});
   auto fired = std::make_shared<absl::Notification>();
   ASSERT_NE(notifier_->CallAt(absl::Now() + absl::Milliseconds(20), [fired] { fired->Notify(); }),
             0u);

@@ -188,7 +188,8 @@ bool LogTailReactor::ReadLocked() {
     return false;
   }
   if (entries.empty()) {
-    // The notifier is behind cursor_ only when the log has more.
+    // WaitBeyond refused, so the notifier is past cursor_; it never passes
+    // the log's end, so the log should have had the next entry.
     ending_ = Unreadable(cursor_ + 1, "is missing");
     return true;
   }
