@@ -271,7 +271,12 @@ TEST_F(EventLogTest, ACommitWakesAWaitingReaderOnTheNotifierThread) {
   woken->WaitForNotification();
   EXPECT_EQ(thread, "baton-notify");
   ASSERT_NE(batch, nullptr);
-  EXPECT_THAT(batch->entries, ElementsAre(EntryIs(2, "b")));
+  // The batch may start before the wait's position (the notifier may not
+  // have handed out "a" yet); the reader skips what it has.
+  EXPECT_LE(batch->after, 1u);
+  EXPECT_EQ(batch->last, 2u);
+  ASSERT_FALSE(batch->entries.empty());
+  EXPECT_THAT(batch->entries.back(), EntryIs(2, "b"));
 }
 
 // Before the notifier, the WAL-sync thread ran every wake (and each woken

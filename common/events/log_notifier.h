@@ -114,7 +114,8 @@ class LogNotifier {
   bool CancelWait(uint64_t id);
 
   // Runs `fn` once on the notifier thread when clock->Now() >= `when`, or at
-  // Close() (on the closing thread). Returns its id, or 0 without
+  // Close() (on the closing thread, possibly before `when`: `fn` should
+  // look at the clock). Returns its id, or 0 without
   // registering when closed. May be called from inside a wake or a timer.
   uint64_t CallAt(absl::Time when, absl::AnyInvocable<void()> fn);
   // Removes a timer; true when it was removed before it ran.

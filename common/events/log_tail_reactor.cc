@@ -129,7 +129,8 @@ void LogTailReactor::OnTimer() {
     } else if (finished_) {
       // The status still waits behind a message the client never took:
       // free the call rather than hold it for as long as the client likes.
-      if (writing_) context_->TryCancel();
+      // (Close() runs timers early: then the server's drain does it.)
+      if (writing_ && notifier_->clock()->Now() >= cancel_at_) context_->TryCancel();
     } else if (writing_) {
       const absl::Duration stalled = notifier_->clock()->Now() - write_started_;
       if (stalled >= options_.limits.stall_timeout) {
@@ -299,7 +300,8 @@ void LogTailReactor::FinishLocked(absl::Status status) {
       refs_.fetch_sub(1);
     }
     if (timer_id_ == 0) {
-      ArmTimerLocked(notifier_->clock()->Now() + options_.limits.stall_timeout);
+      cancel_at_ = notifier_->clock()->Now() + options_.limits.stall_timeout;
+      ArmTimerLocked(cancel_at_);
     }
   }
 }

@@ -176,6 +176,8 @@ class LogTailReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   // The next message did not fit: full until a write completes.
   bool no_room_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time write_started_ ABSL_GUARDED_BY(mu_);
+  // When a finished stream whose client takes nothing is cancelled.
+  absl::Time cancel_at_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
   // Set when the stream is to end once its outbox is written.
   std::optional<absl::Status> ending_ ABSL_GUARDED_BY(mu_);
   bool live_ ABSL_GUARDED_BY(mu_) = false;  // it has passed replay_end_
