@@ -7,6 +7,11 @@
 // in one run against one server, so the ratios offer/health and accept/health
 // are measured side by side. See bench/README.md.
 //
+// --watchers=N first opens N WatchInbox streams to a team that receives no
+// offers, which read their `synced` message and then never read again (the
+// hostile case: each holds a server stream and its wait), and keeps them
+// open while the modes run: "N idle watchers cost durable offers X %".
+//
 // Uses the gRPC callback client API: each of the N slots starts its next call
 // from the completion callback of the previous one.
 
@@ -76,6 +81,9 @@ ABSL_FLAG(int, server_pid, 0,
 ABSL_FLAG(std::string, health_service, "",
           "service name sent in HealthCheckRequest (\"\" = the whole server)");
 ABSL_FLAG(std::string, json_out, "", "also append the JSON lines to this file");
+ABSL_FLAG(int, watchers, 0,
+          "open this many WatchInbox streams (to a team that gets no offers; after `synced` they "
+          "never read) before the modes run, and keep them open until the end");
 
 namespace baton::bench {
 namespace {
@@ -642,9 +650,10 @@ void SetupCall(const char* what, const std::string& token,
 struct Org {
   std::string department, team_a, team_b, chain;  // plain ids
   std::string admin_token, a_token, b_token;
+  std::string team_w, w_token;  // the watchers' team (no offers); set with --watchers
 };
 
-Org SetUpOrg(const Env& env, const std::string& key) {
+Org SetUpOrg(const Env& env, const std::string& key, bool watchers) {
   Org org;
   org.department = "lgd-" + env.run_id;
   org.team_a = "lga-" + env.run_id;
@@ -653,6 +662,10 @@ Org SetUpOrg(const Env& env, const std::string& key) {
   org.admin_token = Mint(key, "loadgen-admin", "", "", auth::Role::kAdmin);
   org.a_token = Mint(key, "loadgen-a", org.team_a, org.department, auth::Role::kMember);
   org.b_token = Mint(key, "loadgen-b", org.team_b, org.department, auth::Role::kMember);
+  if (watchers) {
+    org.team_w = "lgw-" + env.run_id;
+    org.w_token = Mint(key, "loadgen-w", org.team_w, org.department, auth::Role::kMember);
+  }
   hv1::HandoffService::Stub* stub = env.Handoff(0);
 
   hv1::CreateDepartmentRequest department;
@@ -660,7 +673,8 @@ Org SetUpOrg(const Env& env, const std::string& key) {
   department.mutable_department()->set_display_name("Load generator");
   SetupCall("CreateDepartment", org.admin_token, &hv1::HandoffService::Stub::CreateDepartment, stub,
             department);
-  for (const std::string& id : {org.team_a, org.team_b}) {
+  for (const std::string& id : {org.team_a, org.team_b, org.team_w}) {
+    if (id.empty()) continue;
     hv1::CreateTeamRequest team;
     team.set_team_id(id);
     team.mutable_team()->set_department("departments/" + org.department);
@@ -681,6 +695,111 @@ Org SetUpOrg(const Env& env, const std::string& key) {
   }
   SetupCall("CreateChain", org.admin_token, &hv1::HandoffService::Stub::CreateChain, stub, chain);
   return org;
+}
+
+// ---------------------------------------------------------------------------
+// Idle inbox watchers (--watchers).
+
+// One WatchInbox stream that reads its `synced` message and then never
+// reads again, until cancelled.
+class IdleWatcher final : public grpc::ClientReadReactor<hv1::WatchInboxResponse> {
+ public:
+  // `on_ready(ok)` runs once: after `synced` (true) or when the stream ended
+  // before it (false; see status()).
+  IdleWatcher(hv1::HandoffService::Stub* stub, const std::string& token, const std::string& team,
+              std::function<void(bool)> on_ready)
+      : on_ready_(std::move(on_ready)) {
+    context_.AddMetadata("authorization", "Bearer " + token);
+    request_.set_team(team);
+    stub->async()->WatchInbox(&context_, &request_, this);
+    StartRead(&response_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override { Ready(ok && response_.synced()); }
+  void OnDone(const grpc::Status& status) override {
+    Ready(false);
+    absl::MutexLock lock(&mu_);
+    status_ = status;
+    done_ = true;
+  }
+
+  void Cancel() { context_.TryCancel(); }
+  // Waits for the stream to end; its status.
+  grpc::Status Wait() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&done_));
+    return status_;
+  }
+  grpc::Status status() {
+    absl::MutexLock lock(&mu_);
+    return status_;
+  }
+
+ private:
+  void Ready(bool ok) {
+    std::function<void(bool)> fn;
+    {
+      absl::MutexLock lock(&mu_);
+      fn.swap(on_ready_);
+    }
+    if (fn) fn(ok);
+  }
+
+  grpc::ClientContext context_;
+  hv1::WatchInboxRequest request_;
+  hv1::WatchInboxResponse response_;
+  absl::Mutex mu_;
+  std::function<void(bool)> on_ready_ ABSL_GUARDED_BY(mu_);
+  grpc::Status status_ ABSL_GUARDED_BY(mu_);
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Opens `n` idle watchers of `team` over the channels and waits until each
+// is synced; dies when one is refused.
+std::vector<std::unique_ptr<IdleWatcher>> OpenWatchers(const Env& env, int n,
+                                                       const std::string& token,
+                                                       const std::string& team) {
+  // Shared with the callbacks, which may still be unlocking it when this
+  // function returns.
+  struct Count {
+    absl::Mutex mu;
+    int ready ABSL_GUARDED_BY(mu) = 0;
+    int failed ABSL_GUARDED_BY(mu) = 0;
+  };
+  auto count = std::make_shared<Count>();
+  std::vector<std::unique_ptr<IdleWatcher>> watchers;
+  watchers.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    watchers.push_back(std::make_unique<IdleWatcher>(env.Handoff(i), token, team, [count](bool ok) {
+      absl::MutexLock lock(&count->mu);
+      ++(ok ? count->ready : count->failed);
+    }));
+  }
+  int ready = 0, failed = 0;
+  {
+    absl::MutexLock lock(&count->mu);
+    auto all = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(count->mu) {
+      return count->ready + count->failed == n;
+    };
+    count->mu.AwaitWithTimeout(absl::Condition(&all), absl::Seconds(60));
+    ready = count->ready;
+    failed = count->failed;
+  }
+  if (ready + failed < n) {
+    Die(absl::StrCat("--watchers: only ", ready, " of ", n, " streams synced within 60 s"));
+  }
+  if (failed > 0) {
+    for (auto& w : watchers) {
+      grpc::Status s = w->status();
+      if (!s.ok()) {
+        Die(absl::StrCat("--watchers: ", failed, " of ", n, " streams failed, e.g. ",
+                         CodeName(s.error_code()), ": ", s.error_message()));
+      }
+    }
+    Die(absl::StrCat("--watchers: ", failed, " of ", n, " streams ended before `synced`"));
+  }
+  return watchers;
 }
 
 // ---------------------------------------------------------------------------
@@ -730,7 +849,8 @@ nlohmann::json ToJson(const PhaseResult& r) {
 
 class Reporter {
  public:
-  explicit Reporter(std::string json_out) : json_out_(std::move(json_out)) {}
+  Reporter(std::string json_out, int watchers)
+      : json_out_(std::move(json_out)), watchers_(watchers) {}
 
   void Header() const {
     std::printf("%-8s %8s %9s %7s %7s %9s %8s %8s %8s %8s %7s %7s %7s\n", "mode", "inflight",
@@ -754,7 +874,9 @@ class Reporter {
                   r.first_error_message.at(code).c_str());
     }
     std::fflush(stdout);
-    Json(ToJson(r));
+    nlohmann::json j = ToJson(r);
+    if (watchers_ > 0) j["watchers"] = watchers_;
+    Json(j);
   }
 
   void Json(const nlohmann::json& j) {
@@ -772,6 +894,7 @@ class Reporter {
 
  private:
   std::string json_out_;
+  const int watchers_;
   std::vector<std::string> lines_;
 };
 
@@ -782,6 +905,8 @@ int Main() {
   const bool run_offer = mode == "offer" || mode == "accept" || mode == "all";
   const bool run_accept = mode == "accept" || mode == "all";
   if (!run_health && !run_create) Die("--mode must be health, create, offer, accept or all");
+  const int watchers = absl::GetFlag(FLAGS_watchers);
+  if (watchers < 0) Die("--watchers must be at least 0");
   const int inflight = absl::GetFlag(FLAGS_inflight);
   if (inflight < 1) Die("--inflight must be at least 1");
   const int channels = std::max(1, absl::GetFlag(FLAGS_channels));
@@ -791,9 +916,12 @@ int Main() {
                       .count = absl::GetFlag(FLAGS_count)};
 
   std::string jwt_key;
-  if (run_create) {
+  if (run_create || watchers > 0) {
     const std::string key_file = absl::GetFlag(FLAGS_jwt_key_file);
-    if (key_file.empty()) Die("--jwt_key_file is needed to mint tokens for --mode=" + mode);
+    if (key_file.empty()) {
+      Die("--jwt_key_file is needed to mint tokens for " +
+          (run_create ? "--mode=" + mode : std::string("--watchers")));
+    }
     auto key = auth::ReadKeyFile(key_file);
     if (!key.ok()) Die(absl::StrCat("--jwt_key_file: ", key.status().ToString()));
     jwt_key = *std::move(key);
@@ -833,7 +961,7 @@ int Main() {
                 .c_str(),
       env.request_ids ? "on" : "off", std::thread::hardware_concurrency());
 
-  Reporter reporter(absl::GetFlag(FLAGS_json_out));
+  Reporter reporter(absl::GetFlag(FLAGS_json_out), watchers);
   std::vector<PhaseResult> results;
   auto run = [&](Phase& phase) -> PhaseResult& {
     results.push_back(phase.Run());
@@ -849,11 +977,19 @@ int Main() {
   };
 
   Org org;
-  if (run_create) {
-    org = SetUpOrg(env, jwt_key);
+  if (run_create || watchers > 0) {
+    org = SetUpOrg(env, jwt_key, watchers > 0);
     std::printf("set-up: departments/%s, teams/%s, teams/%s, chains/%s (run %s)\n",
                 org.department.c_str(), org.team_a.c_str(), org.team_b.c_str(), org.chain.c_str(),
                 env.run_id.c_str());
+  }
+  std::vector<std::unique_ptr<IdleWatcher>> idle_watchers;
+  if (watchers > 0) {
+    idle_watchers = OpenWatchers(env, watchers, org.w_token, "teams/" + org.team_w);
+    std::printf(
+        "watchers: %d WatchInbox streams open on teams/%s (no offers go there); after "
+        "`synced` they never read\n",
+        watchers, org.team_w.c_str());
   }
   std::printf("\n");
   reporter.Header();
@@ -952,6 +1088,19 @@ int Main() {
     reporter.Json(summary);
   }
   reporter.PrintJson();
+
+  // The watchers should have lasted the run: a stream the server ended
+  // early (e.g. as too slow) would have made the measurement meaningless.
+  int ended_early = 0;
+  for (auto& w : idle_watchers) {
+    w->Cancel();
+    if (w->Wait().error_code() != grpc::StatusCode::CANCELLED) ++ended_early;
+  }
+  if (ended_early > 0) {
+    std::fprintf(stderr,
+                 "baton-loadgen: %d of %d watchers were ended by the server during the run\n",
+                 ended_early, watchers);
+  }
 
   uint64_t errors = 0;
   for (const PhaseResult& r : results) errors += r.errors_total;

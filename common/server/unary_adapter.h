@@ -35,14 +35,14 @@ absl::StatusOr<auth::Caller> CallerFrom(auth::Principal principal,
 
 // A mutation: `method` finishes the call through its Done, once durable.
 template <typename Request, typename Response, typename Domain>
-grpc::ServerUnaryReactor* ServeMutation(
-    grpc::CallbackServerContext* context, const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
-    const CallIdentity& identity, Domain* domain,
-    void (Domain::*method)(const auth::Caller&, const Request&, Response*, storage::Done)) {
+grpc::ServerUnaryReactor* ServeMutation(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                                        const CallIdentity& identity, Domain* domain,
+                                        void (Domain::*method)(const auth::Caller&, const Request&,
+                                                               Response*, storage::Done)) {
   return ServeRawUnary<Request, Response>(
       context, identity, in, out,
-      [&](auth::Principal principal, const Request& request, Response* response,
-          Finish finish) {
+      [&](auth::Principal principal, const Request& request, Response* response, Finish finish) {
         absl::StatusOr<auth::Caller> caller = CallerFrom(std::move(principal), context);
         if (!caller.ok()) return finish(caller.status());
         // std::invoke rather than (domain->*method)(...): GCC 12's
@@ -60,8 +60,7 @@ grpc::ServerUnaryReactor* ServeRead(
     absl::Status (Domain::*method)(const auth::Caller&, const Request&, Response*) const) {
   return ServeRawUnary<Request, Response>(
       context, identity, in, out,
-      [&](auth::Principal principal, const Request& request, Response* response,
-          Finish finish) {
+      [&](auth::Principal principal, const Request& request, Response* response, Finish finish) {
         absl::StatusOr<auth::Caller> caller = CallerFrom(std::move(principal), context);
         if (!caller.ok()) return finish(caller.status());
         finish(std::invoke(method, domain, *caller, request, response));  // as in ServeMutation

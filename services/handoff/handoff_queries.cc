@@ -305,6 +305,20 @@ bool HandoffStore::DecodeEvent(const events::EventLog::Entry& entry, v1::Event* 
   return true;
 }
 
+std::string HandoffStore::InboxTopic(const std::string& team_id) { return Name(kTeams, team_id); }
+
+void HandoffStore::EventTopics(const events::EventLog::Entry& entry,
+                               std::vector<std::string>* topics) {
+  v1::Event event;
+  if (!event.ParseFromString(entry.value)) {
+    topics->emplace_back(events::kEveryTopic);
+  } else if (event.has_handoff_offered()) {
+    topics->push_back(event.handoff_offered().customer_team());
+  } else if (event.has_handoff_overdue()) {
+    topics->push_back(event.handoff_overdue().customer_team());
+  }
+}
+
 bool HandoffStore::InboxUpdate(const v1::Event& event, const std::string& team_id,
                                v1::WatchInboxResponse* update) {
   const std::string team = Name(kTeams, team_id);

@@ -7,19 +7,6 @@
 #include "common/status/grpc_status.h"
 
 namespace baton::handoff {
-namespace {
-
-template <typename Response>
-grpc::ServerWriteReactor<Response>* FailedStream(const absl::Status& status) {
-  class Failed final : public grpc::ServerWriteReactor<Response> {
-   public:
-    explicit Failed(const absl::Status& status) { this->Finish(ToGrpcStatus(status)); }
-    void OnDone() override { delete this; }
-  };
-  return new Failed(status);
-}
-
-}  // namespace
 
 #define BATON_MUTATION(Method)                                                                 \
   HandoffServiceImpl::Reactor* HandoffServiceImpl::Method(Ctx* ctx, const Buf* in, Buf* out) { \
@@ -53,43 +40,80 @@ BATON_READ(ListHandoffs)
 #undef BATON_MUTATION
 #undef BATON_READ
 
-grpc::ServerWriteReactor<v1::WatchInboxResponse>* HandoffServiceImpl::WatchInbox(
-    Ctx* ctx, const v1::WatchInboxRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* HandoffServiceImpl::WatchInbox(Ctx* ctx,
+                                                                           const Buf* in) {
+  // Authenticated before the request is parsed, as every unary call.
   absl::StatusOr<auth::Principal> principal = identity_->Of(ctx);
-  absl::StatusOr<Caller> caller =
-      principal.ok() ? server::CallerFrom(*std::move(principal), ctx) : principal.status();
-  if (!caller.ok()) return FailedStream<v1::WatchInboxResponse>(caller.status());
-  absl::StatusOr<std::string> team_id = store_->AuthorizeInboxWatch(*caller, request->team());
-  if (!team_id.ok()) return FailedStream<v1::WatchInboxResponse>(team_id.status());
+  if (!principal.ok()) return events::FinishedStream(principal.status());
+  absl::StatusOr<Caller> caller = server::CallerFrom(*std::move(principal), ctx);
+  if (!caller.ok()) return events::FinishedStream(caller.status());
+  v1::WatchInboxRequest request;
+  if (absl::Status s = server::ParseRequest(server::ToBytes(*in), &request); !s.ok()) {
+    return events::FinishedStream(s);
+  }
+  absl::StatusOr<std::string> team_id = store_->AuthorizeInboxWatch(*caller, request.team());
+  if (!team_id.ok()) return events::FinishedStream(team_id.status());
   // Start at the log's current end: the `synced` marker means every later
   // offer to the team will come through this stream.
   v1::WatchInboxResponse synced;
   synced.set_synced(true);
   events::EventLog* log = store_->event_log();
-  return events::LogTailReactor<v1::WatchInboxResponse>::Start(
-      log, log->last_sequence(),
-      [team_id = *team_id](const events::EventLog::Entry& entry, v1::WatchInboxResponse* out) {
-        v1::Event event;
-        return HandoffStore::DecodeEvent(entry, &event) &&
-               HandoffStore::InboxUpdate(event, team_id, out);
-      },
-      std::move(synced));
+  events::StreamLimits limits = stream_limits_;
+  if (limits.max_lag == 0) limits.max_lag = kWatchInboxMaxLag;
+  return events::LogTailReactor::Start(
+      ctx, {.log = log,
+            .after = log->last_sequence(),
+            // Woken only by events that concern the team (HandoffStore::EventTopics).
+            .topic = HandoffStore::InboxTopic(*team_id),
+            .convert =
+                [team_id = *team_id](const events::EventLog::Entry& entry, std::string* out) {
+                  v1::Event event;
+                  if (!HandoffStore::DecodeEvent(entry, &event)) return events::Converted::kCorrupt;
+                  v1::WatchInboxResponse update;
+                  if (!HandoffStore::InboxUpdate(event, team_id, &update)) {
+                    return events::Converted::kSkip;
+                  }
+                  *out = update.SerializeAsString();
+                  return events::Converted::kSend;
+                },
+            .first = synced.SerializeAsString(),
+            // The inbox has no position to resume from: a new watch and a list
+            // after its `synced` give the whole picture again.
+            .resume_hint = [](uint64_t) { return std::string("watch again and list the inbox"); },
+            .limits = limits});
 }
 
-grpc::ServerWriteReactor<v1::StreamEventsResponse>* HandoffServiceImpl::StreamEvents(
-    Ctx* ctx, const v1::StreamEventsRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* HandoffServiceImpl::StreamEvents(Ctx* ctx,
+                                                                             const Buf* in) {
   absl::StatusOr<auth::Principal> principal = identity_->Of(ctx);
-  absl::StatusOr<Caller> caller =
-      principal.ok() ? server::CallerFrom(*std::move(principal), ctx) : principal.status();
-  if (!caller.ok()) return FailedStream<v1::StreamEventsResponse>(caller.status());
-  if (absl::Status s = HandoffStore::AuthorizeEventStream(*caller); !s.ok()) {
-    return FailedStream<v1::StreamEventsResponse>(s);
+  if (!principal.ok()) return events::FinishedStream(principal.status());
+  absl::StatusOr<Caller> caller = server::CallerFrom(*std::move(principal), ctx);
+  if (!caller.ok()) return events::FinishedStream(caller.status());
+  v1::StreamEventsRequest request;
+  if (absl::Status s = server::ParseRequest(server::ToBytes(*in), &request); !s.ok()) {
+    return events::FinishedStream(s);
   }
-  return events::LogTailReactor<v1::StreamEventsResponse>::Start(
-      store_->event_log(), request->after_sequence(),
-      [](const events::EventLog::Entry& entry, v1::StreamEventsResponse* out) {
-        return HandoffStore::DecodeEvent(entry, out->mutable_event());
-      });
+  if (absl::Status s = HandoffStore::AuthorizeEventStream(*caller); !s.ok()) {
+    return events::FinishedStream(s);
+  }
+  events::EventLog* log = store_->event_log();
+  if (absl::Status s = log->CheckResume(request.after_sequence(), request.epoch()); !s.ok()) {
+    return events::FinishedStream(s);
+  }
+  return events::LogTailReactor::Start(
+      ctx, {.log = log,
+            .after = request.after_sequence(),
+            .convert =
+                [epoch = log->epoch()](const events::EventLog::Entry& entry, std::string* out) {
+                  v1::StreamEventsResponse message;
+                  if (!HandoffStore::DecodeEvent(entry, message.mutable_event())) {
+                    return events::Converted::kCorrupt;
+                  }
+                  message.set_epoch(epoch);
+                  *out = message.SerializeAsString();
+                  return events::Converted::kSend;
+                },
+            .limits = stream_limits_});
 }
 
 }  // namespace baton::handoff

@@ -2,12 +2,14 @@
 #define BATON_SERVICES_HANDOFF_HANDOFF_SERVICE_H_
 
 // The gRPC adapter of baton.handoff.v1.HandoffService: a one-liner per
-// method over HandoffStore (common/server/unary_adapter.h authenticates,
-// parses, calls and maps the status). Unary methods are raw callback
-// methods so that requests are parsed by server::ServeRawUnary (invalid
-// UTF-8 → INVALID_ARGUMENT naming the field).
+// unary method over HandoffStore (common/server/unary_adapter.h
+// authenticates, parses, calls and maps the status). Every method is a raw
+// callback method, so requests are parsed by server::ParseRequest (invalid
+// UTF-8 → INVALID_ARGUMENT naming the field): unary ones through
+// server::ServeRawUnary, the two streams before events::LogTailReactor.
 
 #include "baton/handoff/v1/handoff_service.grpc.pb.h"
+#include "common/events/log_tail_reactor.h"
 #include "common/server/identity.h"
 #include "services/handoff/handoff_store.h"
 
@@ -15,7 +17,7 @@ namespace baton::handoff {
 
 namespace internal {
 using S = v1::HandoffService;
-// Every unary method raw, the streams typed.
+// Every method raw.
 using RawHandoffService =
     S::WithRawCallbackMethod_CreateDepartment<S::WithRawCallbackMethod_GetDepartment<
         S::WithRawCallbackMethod_ListDepartments<S::WithRawCallbackMethod_CreateTeam<
@@ -30,8 +32,8 @@ using RawHandoffService =
                                             S::WithRawCallbackMethod_ReturnHandoff<
                                                 S::WithRawCallbackMethod_GetHandoff<
                                                     S::WithRawCallbackMethod_ListHandoffs<
-                                                        S::WithCallbackMethod_WatchInbox<
-                                                            S::WithCallbackMethod_StreamEvents<
+                                                        S::WithRawCallbackMethod_WatchInbox<
+                                                            S::WithRawCallbackMethod_StreamEvents<
                                                                 S::Service>>>>>>>>>>>>>>>>>>>>>;
 }  // namespace internal
 
@@ -68,14 +70,19 @@ class HandoffServiceImpl final : public internal::RawHandoffService {
   Reactor* GetHandoff(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* ListHandoffs(Ctx* ctx, const Buf* in, Buf* out) override;
 
-  grpc::ServerWriteReactor<v1::WatchInboxResponse>* WatchInbox(
-      Ctx* ctx, const v1::WatchInboxRequest* request) override;
-  grpc::ServerWriteReactor<v1::StreamEventsResponse>* StreamEvents(
-      Ctx* ctx, const v1::StreamEventsRequest* request) override;
+  grpc::ServerWriteReactor<Buf>* WatchInbox(Ctx* ctx, const Buf* in) override;
+  grpc::ServerWriteReactor<Buf>* StreamEvents(Ctx* ctx, const Buf* in) override;
+
+  // Bounds of the two streams (see events::StreamLimits and the proto).
+  // Defaults: StreamLimits' own; WatchInbox also ends a live stream
+  // kWatchInboxMaxLag events behind. Set before serving.
+  static constexpr uint64_t kWatchInboxMaxLag = 10'000;
+  void set_stream_limits(const events::StreamLimits& limits) { stream_limits_ = limits; }
 
  private:
   HandoffStore* const store_;
   server::CallIdentity* const identity_;
+  events::StreamLimits stream_limits_;
 };
 
 }  // namespace baton::handoff

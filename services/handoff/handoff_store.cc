@@ -104,8 +104,10 @@ Message WithoutFields(Message message) {
 absl::StatusOr<std::unique_ptr<HandoffStore>> HandoffStore::Open(storage::Store* store,
                                                                  storage::CommitQueue* queue,
                                                                  const Clock* clock) {
+  // Topics let a team's inbox watchers sleep through other teams' events.
+  const events::EventLogOptions log_options{.topics = &HandoffStore::EventTopics, .clock = clock};
   ASSIGN_OR_RETURN(std::unique_ptr<events::EventLog> log,
-                   events::EventLog::Open(store, keys::kEventsCf));
+                   events::EventLog::Open(store, keys::kEventsCf, log_options));
   return std::unique_ptr<HandoffStore>(new HandoffStore(store, queue, clock, std::move(log)));
 }
 

@@ -116,6 +116,11 @@ class HandoffStore {
   // The inbox update an event means for team `team_id`, if any.
   static bool InboxUpdate(const v1::Event& event, const std::string& team_id,
                           v1::WatchInboxResponse* update);
+  // The event log's topics (events::TopicsFn): InboxTopic(team) of each team
+  // whose inbox an event updates — exactly the events InboxUpdate passes —
+  // and events::kEveryTopic when the entry does not parse.
+  static void EventTopics(const events::EventLog::Entry& entry, std::vector<std::string>* topics);
+  static std::string InboxTopic(const std::string& team_id);
 
  private:
   HandoffStore(storage::Store* store, storage::CommitQueue* queue, const Clock* clock,

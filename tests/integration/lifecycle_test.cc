@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -280,6 +281,136 @@ TEST_F(OrgTest, EventsStreamInOrderFromAnyPoint) {
   auto denied = server_.stub().StreamEvents(member.get(), request);
   EXPECT_FALSE(denied->Read(&event));
   EXPECT_CODE(denied->Finish(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// google.rpc.ErrorInfo of a status, from grpc-status-details-bin.
+google::rpc::ErrorInfo InfoOf(const grpc::Status& status) {
+  google::rpc::Status rich;
+  google::rpc::ErrorInfo info;
+  if (!rich.ParseFromString(status.error_details())) return info;
+  for (const auto& any : rich.details()) {
+    if (any.UnpackTo(&info)) break;
+  }
+  return info;
+}
+
+TEST_F(OrgTest, EventsCarryTheLogsEpochAndAnotherEpochIsRefused) {
+  const std::string epoch = server_.store().event_log()->epoch();
+  ASSERT_EQ(epoch.size(), 32u);
+  hv1::StreamEventsRequest request;
+  request.set_after_sequence(1);
+  request.set_epoch(epoch);
+  {
+    auto context = Context(service_);
+    auto reader = server_.stub().StreamEvents(context.get(), request);
+    hv1::StreamEventsResponse event;
+    ASSERT_TRUE(reader->Read(&event));
+    EXPECT_EQ(event.event().sequence(), 2u);
+    EXPECT_EQ(event.epoch(), epoch);
+    context->TryCancel();
+    while (reader->Read(&event)) {
+    }
+    reader->Finish();
+  }
+
+  // A position read under another epoch (a wiped or restored source).
+  request.set_epoch(std::string(32, '0'));
+  auto context = Context(service_);
+  auto reader = server_.stub().StreamEvents(context.get(), request);
+  hv1::StreamEventsResponse event;
+  EXPECT_FALSE(reader->Read(&event));
+  grpc::Status mismatch = reader->Finish();
+  EXPECT_CODE(mismatch, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(mismatch.error_message(), HasSubstr("wiped or restored"));
+  EXPECT_EQ(InfoOf(mismatch).reason(), "EPOCH_MISMATCH");
+  EXPECT_EQ(InfoOf(mismatch).metadata().at("epoch"), epoch);
+
+  request.set_epoch("not-an-epoch");
+  auto bad_context = Context(service_);
+  auto bad = server_.stub().StreamEvents(bad_context.get(), request);
+  EXPECT_FALSE(bad->Read(&event));
+  grpc::Status invalid = bad->Finish();
+  EXPECT_CODE(invalid, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(invalid.error_message(), HasSubstr("epoch"));
+}
+
+TEST_F(OrgTest, EventsAfterTheEndOfTheLogAreOutOfRange) {
+  const uint64_t last = server_.store().event_log()->last_sequence();
+  hv1::StreamEventsRequest request;
+  request.set_after_sequence(last + 10);
+  auto context = Context(service_);
+  auto reader = server_.stub().StreamEvents(context.get(), request);
+  hv1::StreamEventsResponse event;
+  EXPECT_FALSE(reader->Read(&event));
+  grpc::Status status = reader->Finish();
+  EXPECT_CODE(status, grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_THAT(status.error_message(), HasSubstr(absl::StrCat("last sequence ", last)));
+  EXPECT_EQ(InfoOf(status).reason(), "AFTER_END_OF_LOG");
+  EXPECT_EQ(InfoOf(status).metadata().at("last_sequence"), absl::StrCat(last));
+
+  // At the end exactly is fine: it waits for the next event.
+  request.set_after_sequence(last);
+  auto tail_context = Context(service_);
+  auto tail = server_.stub().StreamEvents(tail_context.get(), request);
+  Offer(front_desk_, CreateItem("out-of-range-1").name());
+  ASSERT_TRUE(tail->Read(&event));
+  EXPECT_EQ(event.event().sequence(), last + 1);
+  tail_context->TryCancel();
+  while (tail->Read(&event)) {
+  }
+  tail->Finish();
+}
+
+// Sends `bytes` as the request of server-streaming `method` and returns how
+// the stream ended, after reading whatever it sent.
+grpc::Status RawStream(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                       const std::string& bytes, const std::string& token) {
+  grpc::GenericStub stub(channel);
+  auto context = Context(token);
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareCall(context.get(), method, &cq);
+  void* tag;
+  bool ok;
+  call->StartCall(nullptr);
+  cq.Next(&tag, &ok);
+  grpc::Slice slice(bytes);
+  call->Write(grpc::ByteBuffer(&slice, 1), nullptr);
+  cq.Next(&tag, &ok);
+  call->WritesDone(nullptr);
+  cq.Next(&tag, &ok);
+  grpc::ByteBuffer message;
+  do {
+    call->Read(&message, nullptr);
+    cq.Next(&tag, &ok);
+  } while (ok);
+  grpc::Status status;
+  call->Finish(&status, nullptr);
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return status;
+}
+
+// gRPC's typed streaming handler answered these with a bare UNIMPLEMENTED.
+TEST_F(OrgTest, MalformedStreamRequestsAreInvalidArgumentNamingTheProblem) {
+  hv1::WatchInboxRequest watch;
+  watch.set_team("teams/ab");
+  std::string bytes = watch.SerializeAsString();
+  const size_t at = bytes.find("ab");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = '\xff';
+  bytes[at + 1] = '\xfe';
+  grpc::Status status =
+      RawStream(server_.channel(), "/baton.handoff.v1.HandoffService/WatchInbox", bytes, consult_);
+  EXPECT_CODE(status, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("team"));
+  EXPECT_THAT(status.error_message(), HasSubstr("UTF-8"));
+
+  status = RawStream(server_.channel(), "/baton.handoff.v1.HandoffService/StreamEvents",
+                     std::string("\xff\xff\xff", 3), service_);
+  EXPECT_CODE(status, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("baton.handoff.v1.StreamEventsRequest"));
 }
 
 TEST_F(OrgTest, DataSurvivesARestart) {
