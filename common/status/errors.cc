@@ -67,7 +67,7 @@ absl::Status BadRequest::Build() const {
     detail.add_field_violations()->set_description(NotListed(count_ - violations_.size()));
   }
   Attach(status, detail);
-  AttachInfo(status, "INVALID_ARGUMENT", {{"field", field}});
+  AttachInfo(status, "INVALID_FIELD", {{"field", field}});
   return status;
 }
 
@@ -102,7 +102,7 @@ absl::Status FailedPrecondition(absl::string_view reason, std::string message,
 absl::Status NotFound(absl::string_view resource_name) {
   const std::string name = TruncateUtf8(resource_name);
   absl::Status status = absl::NotFoundError(absl::StrCat(name, " not found"));
-  AttachInfo(status, "NOT_FOUND", {{"resource", name}});
+  AttachInfo(status, "RESOURCE_NOT_FOUND", {{"resource", name}});
   return status;
 }
 

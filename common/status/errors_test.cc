@@ -53,10 +53,10 @@ TEST(BadRequestTest, OneViolation) {
 
   google::rpc::ErrorInfo info;
   ASSERT_TRUE(GetDetail(status, kErrorInfoUrl, &info));
-  EXPECT_EQ(info.reason(), "INVALID_ARGUMENT");
+  EXPECT_EQ(info.reason(), "INVALID_FIELD");
   EXPECT_EQ(info.domain(), std::string(kErrorDomain));
   EXPECT_THAT(info.metadata(), UnorderedElementsAre(Pair("field", "chain.display_name")));
-  EXPECT_EQ(ErrorReason(status), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorReason(status), "INVALID_FIELD");
 }
 
 TEST(BadRequestTest, ManyViolationsListedInOrderAndMessageNamesFirst) {
@@ -206,7 +206,7 @@ TEST(NotFoundTest, NamesTheResource) {
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kNotFound, "teams/x not found"));
   google::rpc::ErrorInfo info;
   ASSERT_TRUE(GetDetail(status, kErrorInfoUrl, &info));
-  EXPECT_EQ(info.reason(), "NOT_FOUND");
+  EXPECT_EQ(info.reason(), "RESOURCE_NOT_FOUND");
   EXPECT_EQ(info.domain(), std::string(kErrorDomain));
   EXPECT_THAT(info.metadata(), UnorderedElementsAre(Pair("resource", "teams/x")));
 }

@@ -66,7 +66,7 @@ TEST(ToGrpcStatusTest, SendsBadRequestAndErrorInfoAsDetails) {
       saw_info = true;
       google::rpc::ErrorInfo info;
       ASSERT_TRUE(any.UnpackTo(&info));
-      EXPECT_EQ(info.reason(), "INVALID_ARGUMENT");
+      EXPECT_EQ(info.reason(), "INVALID_FIELD");
       EXPECT_EQ(info.domain(), std::string(kErrorDomain));
     } else {
       ADD_FAILURE() << "unexpected detail " << any.type_url();
@@ -128,7 +128,7 @@ TEST(RoundTripTest, BadRequest) {
   ASSERT_EQ(detail.field_violations_size(), 2);
   EXPECT_EQ(detail.field_violations(0).field(), "chain.stages[1].display_name");
   EXPECT_EQ(detail.field_violations(1).description(), "is required");
-  EXPECT_EQ(ErrorReason(out), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorReason(out), "INVALID_FIELD");
 }
 
 TEST(RoundTripTest, ErrorInfo) {

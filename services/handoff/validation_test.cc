@@ -58,7 +58,7 @@ MATCHER_P(IsBadField, field, absl::StrCat("is INVALID_ARGUMENT about exactly ", 
   if (!absl::StartsWith(s.message(), absl::StrCat(field, ": "))) return false;
   const std::vector<std::string> fields = ViolatedFields(s);
   *result_listener << "; BadRequest fields: [" << absl::StrJoin(fields, ", ") << "]";
-  return fields == std::vector<std::string>{field} && ErrorReason(s) == "INVALID_ARGUMENT";
+  return fields == std::vector<std::string>{field} && ErrorReason(s) == "INVALID_FIELD";
 }
 
 std::string Repeat(absl::string_view unit, size_t times) {
