@@ -40,6 +40,11 @@ ABSL_FLAG(bool, allow_plaintext_tokens_on_network, false,
 ABSL_FLAG(double, lame_duck_seconds, 2,
           "on SIGTERM, how long to keep serving new calls after health turns NOT_SERVING");
 ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long running calls get to finish");
+ABSL_FLAG(int, max_pending_writes, 10000,
+          "writes admitted and not yet answered; past it a new write is refused at once with "
+          "RESOURCE_EXHAUSTED (accepts and returns, which drain work, are admitted up to twice it)");
+ABSL_FLAG(int, max_request_bytes, 4 << 20,
+          "largest request message accepted; a larger one is refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
 ABSL_FLAG(std::string, port_file, "",
           "when set, the bound port is written to this file once serving (for scripts and tests)");
@@ -111,6 +116,11 @@ int RunServer(std::vector<std::unique_ptr<server::ServiceModule>> modules,
       absl::GetFlag(FLAGS_allow_plaintext_tokens_on_network);
   options.server.lame_duck = absl::Seconds(absl::GetFlag(FLAGS_lame_duck_seconds));
   options.server.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
+  options.server.max_receive_message_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  if (absl::GetFlag(FLAGS_max_pending_writes) < 1) {
+    return Fail("bad flag", absl::InvalidArgumentError("--max_pending_writes must be at least 1"));
+  }
+  options.queue.max_pending = static_cast<size_t>(absl::GetFlag(FLAGS_max_pending_writes));
   auto host =
       server::ModuleHost::Open(std::move(options), *std::move(authenticator), std::move(modules));
   if (!host.ok()) return Fail("cannot open the services", host.status());
