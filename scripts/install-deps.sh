@@ -9,6 +9,9 @@ packages=(
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libjwt-dev libssl-dev nlohmann-json3-dev libspdlog-dev
   clang-format curl ca-certificates
+  # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes,
+  # and llvm-symbolizer (in llvm-14) for readable stacks.
+  clang-14 libclang-rt-14-dev llvm-14
 )
 # Node.js runs the interop client and buf; take Debian's only when none is present.
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
