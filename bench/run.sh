@@ -6,13 +6,16 @@
 #   bash bench/run.sh                      # defaults: 64 in flight, 1 s + 5 s per mode
 #   bash bench/run.sh --inflight=16        # extra flags go to baton-loadgen
 #
-# Environment: BUILD_DIR (default build), BENCH_TMP (parent of the temporary
-# data directory; default $TMPDIR or /tmp: put it on the disk you want to
-# measure, not on tmpfs).
+# Environment: BUILD_DIR (default build), BATOND (the server binary; default
+# this tree's: point it at another build to compare two builds with the
+# same load generator), BENCH_TMP (parent of the temporary data directory;
+# default $TMPDIR or /tmp: put it on the disk you want to measure, not on
+# tmpfs).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-build}"
+BATOND="${BATOND:-$BUILD_DIR/cmd/batond/batond}"
 TIME_LIMIT=150   # seconds for the load generator; the whole run stays < 3 min
 
 echo "== build"
@@ -42,8 +45,8 @@ fi
 head -c 32 /dev/urandom | base64 | tr -d '\n' >"$tmp/key"
 chmod 600 "$tmp/key"
 
-echo "== start batond (data in $tmp/data, $fs)"
-"$BUILD_DIR/cmd/batond/batond" --listen=127.0.0.1:0 --port_file="$tmp/port" \
+echo "== start $BATOND (data in $tmp/data, $fs)"
+"$BATOND" --listen=127.0.0.1:0 --port_file="$tmp/port" \
   --data_dir="$tmp/data" --jwt_key_file="$tmp/key" --log_level=warn --drain_seconds=5 \
   >"$tmp/batond.log" 2>&1 &
 server_pid=$!

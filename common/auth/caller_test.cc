@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/status/errors.h"
+#include "common/testing/principals.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -16,31 +17,11 @@ using ::baton::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-Principal Member(std::string subject, std::string team, std::string department) {
-  return Principal{.subject = std::move(subject),
-                   .team = std::move(team),
-                   .department = std::move(department),
-                   .roles = {Role::kMember}};
-}
-
-Principal Head(std::string subject, std::string team, std::string department) {
-  return Principal{.subject = std::move(subject),
-                   .team = std::move(team),
-                   .department = std::move(department),
-                   .roles = {Role::kMember, Role::kHead}};
-}
-
-Principal Admin() { return Principal{.subject = "root", .roles = {Role::kAdmin}}; }
-
-Principal Service(std::string team = "") {
-  return Principal{.subject = "crm-sync", .team = std::move(team), .roles = {Role::kService}};
-}
-
-Caller MustMakeCaller(Principal principal, absl::string_view act_as = "") {
-  auto caller = MakeCaller(std::move(principal), act_as);
-  EXPECT_OK(caller);
-  return caller.ok() ? *std::move(caller) : Caller{};
-}
+using ::baton::testing::Admin;
+using ::baton::testing::Head;
+using ::baton::testing::Member;
+using ::baton::testing::MustMakeCaller;
+using ::baton::testing::Service;
 
 // --- MakeCaller -------------------------------------------------------------
 

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "absl/strings/match.h"
 #include "common/server/raw_unary.h"
@@ -32,7 +33,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (absl::StrContains(parsed.message(), "UTF-8")) baton::fuzz::CheckBadRequest(parsed);
       return;
     }
-    absl::Status valid = baton::handoff::Validate(request);
+    // Validate returns a Status, or the parsed ids as a StatusOr.
+    const auto result = baton::handoff::Validate(request);
+    absl::Status valid;
+    if constexpr (std::is_same_v<std::decay_t<decltype(result)>, absl::Status>) {
+      valid = result;
+    } else {
+      valid = result.status();
+    }
     if (!valid.ok()) baton::fuzz::CheckBadRequest(valid);
   });
   return 0;

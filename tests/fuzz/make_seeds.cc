@@ -16,7 +16,7 @@
 #include "absl/time/time.h"
 #include "common/auth/jwt_signer.h"
 #include "common/storage/key_codec.h"
-#include "services/handoff/names.h"
+#include "common/api/paging.h"
 #include "tests/fuzz/fuzz_keys.h"
 #include "tests/fuzz/handoff_requests.h"
 
@@ -49,9 +49,10 @@ void KeyCodecSeeds() {
 }
 
 void PageTokenSeeds() {
-  Write("page_token", "token", handoff::EncodePageToken("front-desk"));
+  Write("page_token", "token", api::EncodePageToken("items;chain=chains/x;state=1", "front-desk"));
   Write("page_token", "token_binary_key",
-        handoff::EncodePageToken(storage::KeyWriter().U64(7).Str("x").Take()));
+        api::EncodePageToken("items;chain=chains/x;state=1",
+                             storage::KeyWriter().U64(7).Str("x").Take()));
   Write("page_token", "token_padded", absl::Base64Escape("v1:front-desk"));
   Write("page_token", "raw_key", "front-desk");
 }

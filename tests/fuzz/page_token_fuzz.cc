@@ -14,19 +14,25 @@
 #include "tests/fuzz/fuzz_check.h"
 
 // Where page tokens live; they move to common/ soon: change only these lines.
-#include "services/handoff/names.h"
-namespace page_token = ::baton::handoff;
+#include "common/api/paging.h"
+namespace page_token = ::baton::api;
+
+// The filter every token here is bound to; another filter must refuse them.
+constexpr char kFilter[] = "items;chain=chains/x;state=1";
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
   const std::string hex = absl::BytesToHexString(input);
 
-  const std::string token = page_token::EncodePageToken(input);
-  absl::StatusOr<std::string> back = page_token::DecodePageToken(token);
+  const std::string token = page_token::EncodePageToken(kFilter, input);
+  absl::StatusOr<std::string> back = page_token::DecodePageToken(token, kFilter);
   FUZZ_CHECK(back.ok() && *back == input, "the token of key ", hex,
              " does not decode to it: ", back.status().ToString());
 
-  absl::StatusOr<std::string> last = page_token::DecodePageToken(input);
+  FUZZ_CHECK(!page_token::DecodePageToken(token, "items;chain=chains/y;state=1").ok(),
+             "the token of key ", hex, " decodes under another filter");
+
+  absl::StatusOr<std::string> last = page_token::DecodePageToken(input, kFilter);
   if (!last.ok()) {
     baton::fuzz::CheckBadRequest(last.status());
     FUZZ_CHECK(absl::StartsWith(last.status().message(), "page_token: "),
@@ -34,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   absl::StatusOr<std::string> again =
-      page_token::DecodePageToken(page_token::EncodePageToken(*last));
+      page_token::DecodePageToken(page_token::EncodePageToken(kFilter, *last), kFilter);
   FUZZ_CHECK(again.ok() && *again == *last, "token ", hex, " decodes to ",
              absl::BytesToHexString(*last), ", whose own token does not");
   return 0;

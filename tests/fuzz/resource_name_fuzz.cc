@@ -14,8 +14,8 @@
 #include "tests/fuzz/fuzz_check.h"
 
 // Where resource names live today.
-#include "services/handoff/names.h"
-namespace names = ::baton::handoff;
+#include "common/api/names.h"
+namespace names = ::baton::api;
 
 namespace {
 
