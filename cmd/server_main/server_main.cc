@@ -40,9 +40,10 @@ ABSL_FLAG(bool, allow_plaintext_tokens_on_network, false,
 ABSL_FLAG(double, lame_duck_seconds, 2,
           "on SIGTERM, how long to keep serving new calls after health turns NOT_SERVING");
 ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long running calls get to finish");
-ABSL_FLAG(int, max_pending_writes, 10000,
-          "writes admitted and not yet answered; past it a new write is refused at once with "
-          "RESOURCE_EXHAUSTED (accepts and returns, which drain work, are admitted up to twice it)");
+ABSL_FLAG(
+    int, max_pending_writes, 10000,
+    "writes admitted and not yet answered; past it a new write is refused at once with "
+    "RESOURCE_EXHAUSTED (accepts and returns, which drain work, are admitted up to twice it)");
 ABSL_FLAG(int, max_request_bytes, 4 << 20,
           "largest request message accepted; a larger one is refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
