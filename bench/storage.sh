@@ -39,7 +39,7 @@ start() {
   local t0 t1
   t0=$(date +%s.%N)
   "$BATOND" --listen=127.0.0.1:0 --port_file="$tmp/port" --data_dir="$tmp/data" \
-    --jwt_key_file="$tmp/key" --log_level=warn --drain_seconds=5 --lame_duck_seconds=0 \
+    --jwt_key_file="$tmp/key" --log_level=warn --drain_seconds=5 \
     >>"$tmp/batond.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 6000); do
