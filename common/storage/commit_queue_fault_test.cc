@@ -38,34 +38,7 @@ using ::testing::HasSubstr;
 using ::testing::Optional;
 using Fault = FaultInjectingFileSystem::Fault;
 
-// What the queue reported through on_health, in order.
-class HealthLog {
- public:
-  std::function<void(bool)> Callback() {
-    return [this](bool serving) {
-      absl::MutexLock lock(&mu_);
-      reports_.push_back(serving);
-    };
-  }
-  // Waits until the last report is `serving` (a condition, not a sleep);
-  // false after a minute, so that a queue that never recovers fails the
-  // test instead of hanging it.
-  bool WaitFor(bool serving) {
-    absl::MutexLock lock(&mu_);
-    auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return !reports_.empty() && reports_.back() == serving;
-    };
-    return mu_.AwaitWithTimeout(absl::Condition(&reached), absl::Minutes(1));
-  }
-  std::vector<bool> reports() {
-    absl::MutexLock lock(&mu_);
-    return reports_;
-  }
-
- private:
-  absl::Mutex mu_;
-  std::vector<bool> reports_ ABSL_GUARDED_BY(mu_);
-};
+using ::baton::storage::testing::HealthLog;
 
 // The disk fails every write and sync (kNoSpace), or only syncs
 // (kSyncNoSpace: the group was written, its sync failed), or the device

@@ -4,13 +4,16 @@
 // Helpers for the tests of the commit queue and what runs through it
 // (test-only; header-only).
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "common/storage/commit_queue.h"
 #include "common/storage/key_codec.h"
 #include "gtest/gtest.h"
@@ -78,6 +81,35 @@ inline Entries ReadLog(Store& store, rocksdb::ColumnFamilyHandle* cf) {
   EXPECT_TRUE(it->status().ok()) << it->status().ToString();
   return out;
 }
+
+// What a queue reported through CommitQueueOptions::on_health, in order.
+class HealthLog {
+ public:
+  std::function<void(bool)> Callback() {
+    return [this](bool serving) {
+      absl::MutexLock lock(&mu_);
+      reports_.push_back(serving);
+    };
+  }
+  // Waits until the last report is `serving` (a condition, not a sleep);
+  // false after a minute, so that a queue that never recovers fails the
+  // test instead of hanging it.
+  bool WaitFor(bool serving) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !reports_.empty() && reports_.back() == serving;
+    };
+    return mu_.AwaitWithTimeout(absl::Condition(&reached), absl::Minutes(1));
+  }
+  std::vector<bool> reports() {
+    absl::MutexLock lock(&mu_);
+    return reports_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<bool> reports_ ABSL_GUARDED_BY(mu_);
+};
 
 }  // namespace baton::storage::testing
 

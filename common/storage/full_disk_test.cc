@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/status/errors.h"
 #include "common/storage/commit_queue.h"
+#include "common/storage/commit_queue_testing.h"
 #include "common/storage/store.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -57,33 +58,7 @@ class Tmpfs {
   std::string error_;
 };
 
-// What the queue reported through on_health, in order.
-class Health {
- public:
-  std::function<void(bool)> Callback() {
-    return [this](bool serving) {
-      absl::MutexLock lock(&mu_);
-      reports_.push_back(serving);
-    };
-  }
-  // Waits for the last report to be `serving`; a safety net of a minute,
-  // not a synchronisation.
-  bool WaitFor(bool serving) {
-    absl::MutexLock lock(&mu_);
-    auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return !reports_.empty() && reports_.back() == serving;
-    };
-    return mu_.AwaitWithTimeout(absl::Condition(&reached), absl::Minutes(1));
-  }
-  std::vector<bool> reports() {
-    absl::MutexLock lock(&mu_);
-    return reports_;
-  }
-
- private:
-  absl::Mutex mu_;
-  std::vector<bool> reports_ ABSL_GUARDED_BY(mu_);
-};
+using Health = ::baton::storage::testing::HealthLog;
 
 TEST(FullDiskTest, ARealFullDiskFailsCleanlyAndRecoversWhenThereIsRoom) {
   ::baton::testing::TempDir dir;
