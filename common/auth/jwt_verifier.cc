@@ -26,6 +26,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/openssl_ptr.h"
 #include "nlohmann/json.hpp"
 
 namespace baton::auth {
@@ -39,16 +40,6 @@ using Json = nlohmann::json;
 // Longest token accepted; a bound on the work an unauthenticated caller can
 // make us do.
 constexpr size_t kMaxTokenBytes = 16 * 1024;
-
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* pkey) const { EVP_PKEY_free(pkey); }
-};
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
 
 std::string FormatUtc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
@@ -312,7 +303,7 @@ bool Hs256Verifies(const std::string& secret, absl::string_view signing_input,
 }
 
 bool Rs256Verifies(EVP_PKEY* key, absl::string_view signing_input, const std::string& signature) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  openssl::MdCtxPtr ctx(EVP_MD_CTX_new());
   const bool ok =
       ctx != nullptr && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
       EVP_DigestVerify(
@@ -327,13 +318,13 @@ absl::StatusOr<std::shared_ptr<EVP_PKEY>> ParseRsaPublicKey(const std::string& p
   if (pem.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
     return absl::InvalidArgumentError(absl::StrCat("RS256 key", KeyName(id), " is too large"));
   }
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  openssl::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (bio == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot read the RS256 key", KeyName(id), ": ", TakeOpenSslError()));
   }
   std::shared_ptr<EVP_PKEY> pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr),
-                                 PkeyDeleter());
+                                 openssl::PkeyFree());
   if (pkey == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         "RS256 key", KeyName(id),

@@ -12,20 +12,15 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/openssl_ptr.h"
 #include "grpcpp/security/server_credentials.h"
 
 namespace baton::server {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
+using openssl::BioPtr;
+using openssl::PkeyPtr;
+using openssl::X509Ptr;
 
 // The reason of the latest OpenSSL error on this thread; clears the queue.
 std::string TakeOpenSslError() {
@@ -60,17 +55,15 @@ absl::StatusOr<std::string> ReadPemFile(const std::string& path, const char* wha
   return std::move(contents).str();
 }
 
-std::unique_ptr<BIO, BioFree> MemBio(const std::string& pem) {
-  return std::unique_ptr<BIO, BioFree>(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+BioPtr MemBio(const std::string& pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
 // The first certificate in `pem`, or an error naming `path`.
-absl::StatusOr<std::unique_ptr<X509, X509Free>> FirstCertificate(const std::string& pem,
-                                                                 const std::string& path,
-                                                                 const char* what) {
+absl::StatusOr<X509Ptr> FirstCertificate(const std::string& pem, const std::string& path,
+                                         const char* what) {
   auto bio = MemBio(pem);
-  std::unique_ptr<X509, X509Free> cert(
-      bio == nullptr ? nullptr : PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  X509Ptr cert(bio == nullptr ? nullptr : PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (cert == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         what, " '", path, "' holds no PEM certificate (expected '-----BEGIN CERTIFICATE-----'): ",
@@ -117,9 +110,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> LoadServerCredentials(
   auto cert = FirstCertificate(*cert_pem, tls.cert_file, "TLS certificate file");
   if (!cert.ok()) return cert.status();
   auto key_bio = MemBio(*key_pem);
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(
-      key_bio == nullptr ? nullptr
-                         : PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassphrase, nullptr));
+  PkeyPtr key(key_bio == nullptr
+                  ? nullptr
+                  : PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassphrase, nullptr));
   if (key == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("TLS key file '", tls.key_file,
