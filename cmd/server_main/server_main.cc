@@ -44,6 +44,9 @@ ABSL_FLAG(
     int, max_pending_writes, 10000,
     "writes admitted and not yet answered; past it a new write is refused at once with "
     "RESOURCE_EXHAUSTED (accepts and returns, which drain work, are admitted up to twice it)");
+ABSL_FLAG(int, max_wal_mb, 256,
+          "most MiB the write-ahead log holds before the oldest data is flushed to table files: "
+          "bounds its disk use and how long a restart replays it; lower flushes more often");
 ABSL_FLAG(int, max_request_bytes, 4 << 20,
           "largest request message accepted; a larger one is refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
@@ -122,6 +125,10 @@ int RunServer(std::vector<std::unique_ptr<server::ServiceModule>> modules,
     return Fail("bad flag", absl::InvalidArgumentError("--max_pending_writes must be at least 1"));
   }
   options.queue.max_pending = static_cast<size_t>(absl::GetFlag(FLAGS_max_pending_writes));
+  if (absl::GetFlag(FLAGS_max_wal_mb) < 1) {
+    return Fail("bad flag", absl::InvalidArgumentError("--max_wal_mb must be at least 1"));
+  }
+  options.store.max_total_wal_bytes = static_cast<uint64_t>(absl::GetFlag(FLAGS_max_wal_mb)) << 20;
   auto host =
       server::ModuleHost::Open(std::move(options), *std::move(authenticator), std::move(modules));
   if (!host.ok()) return Fail("cannot open the services", host.status());

@@ -17,6 +17,9 @@ inline constexpr absl::string_view kTeams = "teams/";
 inline constexpr absl::string_view kChains = "chains/";
 inline constexpr absl::string_view kWorkItems = "workItems/";
 inline constexpr absl::string_view kHandoffs = "handoffs/";
+inline constexpr absl::string_view kRatings = "ratings/";
+inline constexpr absl::string_view kFeedback = "feedback/";
+inline constexpr absl::string_view kVerdicts = "verdicts/";
 
 // `collection` + `id`, e.g. Name(kTeams, "front-desk") == "teams/front-desk".
 std::string Name(absl::string_view collection, absl::string_view id);

@@ -59,39 +59,71 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token, absl::strin
   return raw.substr(kHeader);
 }
 
+namespace {
+
+// One prefix's range of a merged scan.
+struct Range {
+  std::string prefix;
+  std::string end;  // the upper bound; "" when the prefix has none
+  rocksdb::Slice upper;
+  std::unique_ptr<rocksdb::Iterator> it;
+
+  absl::string_view Suffix() const {
+    return absl::string_view(it->key().data(), it->key().size()).substr(prefix.size());
+  }
+};
+
+}  // namespace
+
 absl::Status ScanPage(const ScanRequest& request, const ScanVisitor& visit,
                       std::string* next_page_token) {
-  const std::string& prefix = request.prefix;
-  std::string start = prefix;
+  std::string after;  // the suffix to start after; none on the first page
   if (!request.page_token.empty()) {
-    ASSIGN_OR_RETURN(std::string last, DecodePageToken(request.page_token, request.filter));
-    start = prefix + last;
-    start.push_back('\0');  // the smallest key after `last`
+    ASSIGN_OR_RETURN(after, DecodePageToken(request.page_token, request.filter));
+    after.push_back('\0');  // the smallest suffix after the token's
   }
-  const std::string end = storage::PrefixEnd(prefix);
   std::shared_ptr<const rocksdb::Snapshot> pin;
-  rocksdb::ReadOptions options = request.store->DurableReads(&pin);
-  rocksdb::Slice upper(end);
-  if (!end.empty()) options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(request.store->db()->NewIterator(options, request.cf));
+  const rocksdb::ReadOptions durable = request.store->DurableReads(&pin);
+  // Ranges never move once their iterators exist (Slices point into them).
+  std::vector<Range> ranges(request.prefixes.size());
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    Range& range = ranges[i];
+    range.prefix = request.prefixes[i];
+    range.end = storage::PrefixEnd(range.prefix);
+    rocksdb::ReadOptions options = durable;
+    range.upper = rocksdb::Slice(range.end);
+    if (!range.end.empty()) options.iterate_upper_bound = &range.upper;
+    range.it.reset(request.store->db()->NewIterator(options, request.cf));
+    range.it->Seek(range.prefix + after);
+    RETURN_IF_ERROR(FromRocksDb(range.it->status()));
+  }
   int taken_count = 0;
   int scanned = 0;
   std::string last_examined;
-  for (it->Seek(start); it->Valid(); it->Next()) {
-    absl::string_view key(it->key().data(), it->key().size());
-    absl::string_view suffix = key.substr(prefix.size());
+  while (true) {
+    // The range whose next suffix is smallest (few ranges: a linear pick).
+    Range* next = nullptr;
+    for (Range& range : ranges) {
+      if (range.it->Valid() && (next == nullptr || range.Suffix() < next->Suffix())) {
+        next = &range;
+      }
+    }
+    if (next == nullptr) break;
     if (taken_count == request.page_size || scanned == kMaxScanPerPage) {
       // More remain: resume after the last key examined.
       *next_page_token = EncodePageToken(request.filter, last_examined);
       return absl::OkStatus();
     }
+    const absl::string_view suffix = next->Suffix();
     bool taken = false;
-    RETURN_IF_ERROR(visit(suffix, {it->value().data(), it->value().size()}, &taken));
+    RETURN_IF_ERROR(visit(suffix, {next->it->value().data(), next->it->value().size()}, &taken));
     taken_count += taken;
     ++scanned;
     last_examined.assign(suffix.data(), suffix.size());
+    next->it->Next();
+    RETURN_IF_ERROR(FromRocksDb(next->it->status()));
   }
-  return FromRocksDb(it->status());
+  return absl::OkStatus();
 }
 
 }  // namespace baton::api

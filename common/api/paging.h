@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -41,10 +42,13 @@ using ScanVisitor =
 
 struct ScanRequest {
   // The durable state is read (Store::DurableReads); `cf` and the keys
-  // starting with `prefix`.
+  // starting with one of `prefixes`. With several prefixes their entries
+  // are visited merged, in the order of the key after the prefix (the
+  // suffix), as one list: e.g. one index per state, listed together in id
+  // order. A suffix should appear under one prefix only.
   const storage::Store* store = nullptr;
   rocksdb::ColumnFamilyHandle* cf = nullptr;
-  std::string prefix;
+  std::vector<std::string> prefixes;
   // As sent by the client, and the filter it is bound to.
   std::string page_token;
   std::string filter;

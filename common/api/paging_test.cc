@@ -1,9 +1,11 @@
 #include "common/api/paging.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "common/storage/key_codec.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -79,6 +81,10 @@ class ScanPageTest : public ::testing::Test {
       batch.Put(store_->cf("t"), "p/" + std::to_string(100 + i), std::to_string(i));
     }
     batch.Put(store_->cf("t"), "q/1", "outside the prefix");
+    // A second range whose suffixes fall between the first's.
+    for (const char* suffix : {"1005", "1105", "1235"}) {
+      batch.Put(store_->cf("t"), absl::StrCat("r/", suffix), "0");
+    }
     ASSERT_OK(store_->WriteNoSync(&batch));
     // Scans read the durable state: make the batch durable, as the commit
     // queue would.
@@ -86,8 +92,9 @@ class ScanPageTest : public ::testing::Test {
     store_->PublishDurable(store_->TakeSnapshot());
   }
 
-  // Pages through every key under "p/", taking those `take` accepts.
-  std::vector<std::vector<std::string>> Pages(int page_size, bool (*take)(int)) {
+  // Pages through every key under `prefixes`, taking those `take` accepts.
+  std::vector<std::vector<std::string>> Pages(int page_size, bool (*take)(int),
+                                              std::vector<std::string> prefixes = {"p/"}) {
     std::vector<std::vector<std::string>> pages;
     std::string token;
     do {
@@ -96,7 +103,7 @@ class ScanPageTest : public ::testing::Test {
       absl::Status s = ScanPage(
           {.store = store_.get(),
            .cf = store_->cf("t"),
-           .prefix = "p/",
+           .prefixes = prefixes,
            .page_token = token,
            .filter = "f",
            .page_size = page_size},
@@ -133,6 +140,21 @@ TEST_F(ScanPageTest, FilteredPagesResumeAfterTheLastKeyExamined) {
   std::vector<std::string> all;
   for (const auto& page : pages) all.insert(all.end(), page.begin(), page.end());
   EXPECT_THAT(all, ElementsAre("100", "104", "108", "112", "116", "120", "124"));
+}
+
+TEST_F(ScanPageTest, SeveralPrefixesAreListedMergedInSuffixOrder) {
+  auto pages = Pages(4, [](int) { return true; }, {"p/", "r/"});
+  std::vector<std::string> all;
+  for (const auto& page : pages) {
+    EXPECT_LE(page.size(), 4u);
+    all.insert(all.end(), page.begin(), page.end());
+  }
+  ASSERT_EQ(all.size(), 28u);
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "a suffix served twice";
+  EXPECT_EQ(all[1], "1005");
+  EXPECT_THAT(std::vector<std::string>(all.end() - 3, all.end()),
+              ElementsAre("123", "1235", "124"));
 }
 
 }  // namespace

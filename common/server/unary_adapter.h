@@ -33,6 +33,20 @@ namespace baton::server {
 absl::StatusOr<auth::Caller> CallerFrom(auth::Principal principal,
                                         const grpc::CallbackServerContext* context);
 
+// The caller of a server stream and its parsed request: authenticated
+// first, then the bytes parsed (server::ParseRequest), as every unary call.
+template <typename Request>
+absl::StatusOr<auth::Caller> StreamCaller(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* in, const CallIdentity& identity,
+                                          Request* request) {
+  absl::StatusOr<auth::Principal> principal = identity.Of(context);
+  if (!principal.ok()) return principal.status();
+  absl::StatusOr<auth::Caller> caller = CallerFrom(*std::move(principal), context);
+  if (!caller.ok()) return caller.status();
+  if (absl::Status s = ParseRequest(ToBytes(*in), request); !s.ok()) return s;
+  return caller;
+}
+
 // A mutation: `method` finishes the call through its Done, once durable.
 template <typename Request, typename Response, typename Domain>
 grpc::ServerUnaryReactor* ServeMutation(grpc::CallbackServerContext* context,
@@ -64,6 +78,23 @@ grpc::ServerUnaryReactor* ServeRead(
         absl::StatusOr<auth::Caller> caller = CallerFrom(std::move(principal), context);
         if (!caller.ok()) return finish(caller.status());
         finish(std::invoke(method, domain, *caller, request, response));  // as in ServeMutation
+      });
+}
+
+// A read that may wait (for another service's answer): `method` finishes
+// the call through its Done, perhaps on another thread.
+template <typename Request, typename Response, typename Domain>
+grpc::ServerUnaryReactor* ServeAsyncRead(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                                         const CallIdentity& identity, const Domain* domain,
+                                         void (Domain::*method)(const auth::Caller&, const Request&,
+                                                                Response*, storage::Done) const) {
+  return ServeRawUnary<Request, Response>(
+      context, identity, in, out,
+      [&](auth::Principal principal, const Request& request, Response* response, Finish finish) {
+        absl::StatusOr<auth::Caller> caller = CallerFrom(std::move(principal), context);
+        if (!caller.ok()) return finish(caller.status());
+        std::invoke(method, domain, *caller, request, response, std::move(finish));  // as above
       });
 }
 

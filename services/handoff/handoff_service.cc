@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "common/events/log_tail_reactor.h"
+#include "common/events/serve_event_log.h"
 #include "common/server/unary_adapter.h"
 #include "common/status/grpc_status.h"
 
@@ -43,14 +44,9 @@ BATON_READ(ListHandoffs)
 grpc::ServerWriteReactor<grpc::ByteBuffer>* HandoffServiceImpl::WatchInbox(Ctx* ctx,
                                                                            const Buf* in) {
   // Authenticated before the request is parsed, as every unary call.
-  absl::StatusOr<auth::Principal> principal = identity_->Of(ctx);
-  if (!principal.ok()) return events::FinishedStream(principal.status());
-  absl::StatusOr<Caller> caller = server::CallerFrom(*std::move(principal), ctx);
-  if (!caller.ok()) return events::FinishedStream(caller.status());
   v1::WatchInboxRequest request;
-  if (absl::Status s = server::ParseRequest(server::ToBytes(*in), &request); !s.ok()) {
-    return events::FinishedStream(s);
-  }
+  absl::StatusOr<Caller> caller = server::StreamCaller(ctx, in, *identity_, &request);
+  if (!caller.ok()) return events::FinishedStream(caller.status());
   absl::StatusOr<std::string> team_id = store_->AuthorizeInboxWatch(*caller, request.team());
   if (!team_id.ok()) return events::FinishedStream(team_id.status());
   // Start at the log's current end: the `synced` marker means every later
@@ -85,35 +81,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* HandoffServiceImpl::WatchInbox(Ctx* 
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* HandoffServiceImpl::StreamEvents(Ctx* ctx,
                                                                              const Buf* in) {
-  absl::StatusOr<auth::Principal> principal = identity_->Of(ctx);
-  if (!principal.ok()) return events::FinishedStream(principal.status());
-  absl::StatusOr<Caller> caller = server::CallerFrom(*std::move(principal), ctx);
-  if (!caller.ok()) return events::FinishedStream(caller.status());
-  v1::StreamEventsRequest request;
-  if (absl::Status s = server::ParseRequest(server::ToBytes(*in), &request); !s.ok()) {
-    return events::FinishedStream(s);
-  }
-  if (absl::Status s = HandoffStore::AuthorizeEventStream(*caller); !s.ok()) {
-    return events::FinishedStream(s);
-  }
-  events::EventLog* log = store_->event_log();
-  if (absl::Status s = log->CheckResume(request.after_sequence(), request.epoch()); !s.ok()) {
-    return events::FinishedStream(s);
-  }
-  return events::LogTailReactor::Start(
-      ctx, {.log = log,
-            .after = request.after_sequence(),
-            .convert =
-                [epoch = log->epoch()](const events::EventLog::Entry& entry, std::string* out) {
-                  v1::StreamEventsResponse message;
-                  if (!HandoffStore::DecodeEvent(entry, message.mutable_event())) {
-                    return events::Converted::kCorrupt;
-                  }
-                  message.set_epoch(epoch);
-                  *out = message.SerializeAsString();
-                  return events::Converted::kSend;
-                },
-            .limits = stream_limits_});
+  return events::ServeEventLog<v1::StreamEventsRequest, v1::StreamEventsResponse>(
+      ctx, in, *identity_, store_->event_log(), stream_limits_, &HandoffStore::DecodeEvent);
 }
 
 }  // namespace baton::handoff

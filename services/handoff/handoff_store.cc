@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/mutation.h"
 #include "common/api/names.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
@@ -14,6 +15,7 @@
 
 namespace baton::handoff {
 
+using api::ActorOf;
 using api::kChains;
 using api::kDepartments;
 using api::kHandoffs;
@@ -85,13 +87,6 @@ absl::Status MissingFieldsError(const std::vector<std::string>& missing, const v
       violations);
 }
 
-common::v1::Actor ActorOf(const Caller& caller) {
-  common::v1::Actor actor;
-  actor.set_subject(caller.principal.subject);
-  if (!caller.team.empty()) actor.set_team(Name(kTeams, caller.team));
-  return actor;
-}
-
 // The event form of a resource: no people's data (see the class comment).
 template <typename Message>
 Message WithoutFields(Message message) {
@@ -118,7 +113,7 @@ HandoffStore::HandoffStore(storage::Store* store, storage::CommitQueue* queue, c
       clock_(clock),
       ids_(clock),
       event_log_(std::move(event_log)),
-      ledger_(store->cf(keys::kRequestsCf)),
+      mutations_(queue, store->cf(keys::kRequestsCf)),
       org_(store->cf(keys::kOrgCf)),
       items_(store->cf(keys::kItemsCf)),
       handoffs_(store->cf(keys::kHandoffsCf)),
@@ -128,27 +123,12 @@ void HandoffStore::Submit(const char* method, const Caller& caller,
                           const google::protobuf::Message& request,
                           google::protobuf::Message* response, Done done,
                           absl::AnyInvocable<absl::Status(storage::Transaction&)> body) {
-  const std::string request_id = request.GetReflection()->GetString(
-      request, request.GetDescriptor()->FindFieldByName("request_id"));
-  // Request ids are scoped by who calls and for which team (see RequestLedger).
-  std::string scope = absl::StrCat(caller.principal.subject.size(), ":", caller.principal.subject,
-                                   "/", caller.team);
   // Deciding an offer drains the queue: admitted past the bound for new work.
   const absl::string_view name(method);
   const storage::Admission admission = name == "AcceptHandoff" || name == "ReturnHandoff"
                                            ? storage::Admission::kDrains
                                            : storage::Admission::kNew;
-  queue_->Submit(
-      [this, method, deadline = caller.deadline, scope = std::move(scope), request_id, &request,
-       response, body = std::move(body)](storage::Transaction& tx) mutable -> absl::Status {
-        if (tx.now() > deadline) {
-          return absl::DeadlineExceededError(
-              "the call's deadline passed before its turn to commit; nothing was changed");
-        }
-        return ledger_.Run(tx, scope, method, request_id, request, response,
-                           [&] { return body(tx); });
-      },
-      std::move(done), admission);
+  mutations_.Submit(method, caller, request, response, std::move(done), std::move(body), admission);
 }
 
 void HandoffStore::AppendEvent(storage::Transaction& tx, const Caller& caller,
@@ -458,8 +438,6 @@ void HandoffStore::OfferHandoff(const Caller& caller, const v1::OfferHandoffRequ
         *item.mutable_update_time() = ToProto(tx.now());
         tx.PutProto(items_, keys::Item(item_id), item);
         tx.PutProto(handoffs_, keys::Handoff(handoff_id), handoff);  // without the fields
-        tx.Put(index_, keys::BoxEntry(customer, keys::Box::kInbox, handoff_id), "");
-        tx.Put(index_, keys::BoxEntry(supplier, keys::Box::kOutbox, handoff_id), "");
         tx.Put(
             index_,
             keys::StateBoxEntry(customer, keys::Box::kInbox, v1::HANDOFF_STATE_OFFERED, handoff_id),

@@ -31,7 +31,7 @@
 #include "baton/handoff/v1/handoff_service.pb.h"
 #include "common/events/event_log.h"
 #include "common/storage/commit_queue.h"
-#include "common/storage/request_ledger.h"
+#include "common/api/mutation.h"
 #include "common/storage/store.h"
 #include "common/time/clock.h"
 #include "common/time/id_generator.h"
@@ -107,8 +107,6 @@ class HandoffStore {
   // and returns the team's id: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED.
   absl::StatusOr<std::string> AuthorizeInboxWatch(const Caller& caller,
                                                   const std::string& team) const;
-  // StreamEvents is for services and admins.
-  static absl::Status AuthorizeEventStream(const Caller& caller);
 
   // Turns a log entry into an Event with its sequence; false when the stored
   // bytes do not parse.
@@ -177,7 +175,7 @@ class HandoffStore {
   const Clock* const clock_;
   IdGenerator ids_;
   std::unique_ptr<events::EventLog> event_log_;
-  storage::RequestLedger ledger_;
+  api::Mutations mutations_;
   rocksdb::ColumnFamilyHandle* const org_;
   rocksdb::ColumnFamilyHandle* const items_;
   rocksdb::ColumnFamilyHandle* const handoffs_;

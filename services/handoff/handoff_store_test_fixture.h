@@ -19,11 +19,12 @@
 #include "common/status/status_macros.h"
 #include "common/storage/commit_queue.h"
 #include "common/storage/store.h"
+#include "common/testing/status_details.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/sync_call.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
 #include "common/time/proto_time.h"
-#include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "common/api/names.h"
 #include "services/handoff/access.h"
@@ -47,37 +48,9 @@ using Fields = std::map<std::string, std::string>;
 inline constexpr char kNewPatient[] = "chains/new-patient";
 inline constexpr char kFollowUp[] = "chains/follow-up";
 
-// The google.rpc detail messages attached to a status.
-inline std::vector<google::rpc::PreconditionFailure::Violation> PreconditionViolations(
-    const absl::Status& status) {
-  std::vector<google::rpc::PreconditionFailure::Violation> out;
-  auto payload = status.GetPayload("type.googleapis.com/google.rpc.PreconditionFailure");
-  google::rpc::PreconditionFailure detail;
-  if (payload.has_value() && detail.ParseFromString(std::string(*payload))) {
-    for (const auto& v : detail.violations()) out.push_back(v);
-  }
-  return out;
-}
-
-inline std::map<std::string, std::string> ErrorMetadata(const absl::Status& status) {
-  std::map<std::string, std::string> out;
-  auto payload = status.GetPayload("type.googleapis.com/google.rpc.ErrorInfo");
-  google::rpc::ErrorInfo info;
-  if (payload.has_value() && info.ParseFromString(std::string(*payload))) {
-    for (const auto& [key, value] : info.metadata()) out[key] = value;
-  }
-  return out;
-}
-
-inline std::vector<std::string> BadRequestFields(const absl::Status& status) {
-  std::vector<std::string> out;
-  auto payload = status.GetPayload("type.googleapis.com/google.rpc.BadRequest");
-  google::rpc::BadRequest detail;
-  if (payload.has_value() && detail.ParseFromString(std::string(*payload))) {
-    for (const auto& v : detail.field_violations()) out.push_back(v.field());
-  }
-  return out;
-}
+using ::baton::testing::BadRequestFields;
+using ::baton::testing::ErrorMetadata;
+using ::baton::testing::PreconditionViolations;
 
 class HandoffStoreFixture : public ::testing::Test {
  protected:
@@ -85,24 +58,34 @@ class HandoffStoreFixture : public ::testing::Test {
 
   // Opens the Store, CommitQueue and HandoffStore on dir_ (again, after CloseAll()).
   void OpenAll() {
-    auto store =
-        storage::Store::Open({.path = dir_.Sub("db"), .column_families = keys::ColumnFamilies()});
+    std::vector<std::string> families = keys::ColumnFamilies();
+    families.insert(families.end(), extra_column_families_.begin(), extra_column_families_.end());
+    auto store = storage::Store::Open({.path = dir_.Sub("db"), .column_families = families});
     ASSERT_OK(store);
     store_ = *std::move(store);
     queue_ = std::make_unique<storage::CommitQueue>(store_.get(), &clock_);
     auto handoffs = HandoffStore::Open(store_.get(), queue_.get(), &clock_);
     ASSERT_OK(handoffs);
     handoffs_ = *std::move(handoffs);
+    OpenMore();
   }
 
   // Destroys everything but the directory.
   void CloseAll() {
+    CloseMore();
     handoffs_.reset();
     queue_.reset();
     store_.reset();
   }
 
   HandoffStore& handoffs() { return *handoffs_; }
+
+  // For fixtures that host another service on the same store (feedback):
+  // its column families, set before SetUp; what it opens once the handoff
+  // store is open, and closes before it closes.
+  std::vector<std::string> extra_column_families_;
+  virtual void OpenMore() {}
+  virtual void CloseMore() {}
 
   // --- Callers.
   static Caller MakeOrDie(auth::Principal principal, absl::string_view act_as = "") {
@@ -135,14 +118,7 @@ class HandoffStoreFixture : public ::testing::Test {
   absl::Status Call(void (HandoffStore::*method)(const Caller&, const Request&, Response*,
                                                  storage::Done),
                     const Caller& caller, const Request& request, Response* response) {
-    absl::Notification finished;
-    absl::Status result = absl::InternalError("done was not called");
-    (handoffs_.get()->*method)(caller, request, response, [&](absl::Status status) {
-      result = std::move(status);
-      finished.Notify();
-    });
-    finished.WaitForNotification();
-    return result;
+    return ::baton::testing::SyncCall(handoffs_.get(), method, caller, request, response);
   }
 
   absl::StatusOr<int> MarkOverdue(size_t limit = 100) {

@@ -26,18 +26,6 @@ std::string ExternalReference(absl::string_view chain_id, absl::string_view refe
       .Take();
 }
 
-std::string BoxPrefix(absl::string_view team_id, Box box) {
-  return KeyWriter()
-      .Byte('B')
-      .Str({team_id.data(), team_id.size()})
-      .Byte(static_cast<uint8_t>(box))
-      .Take();
-}
-
-std::string BoxEntry(absl::string_view team_id, Box box, absl::string_view handoff_id) {
-  return BoxPrefix(team_id, box) + KeyWriter().Str({handoff_id.data(), handoff_id.size()}).Take();
-}
-
 std::string StateBoxPrefix(absl::string_view team_id, Box box, int state) {
   return KeyWriter()
       .Byte('S')

@@ -6,9 +6,9 @@
 //   handoff.items     id → WorkItem            (ids sort by creation time)
 //   handoff.handoffs  id → Handoff
 //   handoff.index     'X' chain external_ref → work item id (unique per chain)
-//                     'B' team box handoff_id → ""   (inbox/outbox, every state)
 //                     'S' team box state handoff_id → "" (inbox/outbox by state:
-//                         a listing of open offers never scans the history)
+//                         a listing of open offers never scans the history;
+//                         an unfiltered listing merges the states in id order)
 //                     'O' due_micros handoff_id → "" (open offers by due time)
 //                     'N' item_id to_stage → u32 attempts so far
 //   handoff.events    sequence → Event         (the outbox)
@@ -43,8 +43,6 @@ std::string OrgPrefix(uint8_t kind);
 std::string Item(absl::string_view id);
 std::string Handoff(absl::string_view id);
 std::string ExternalReference(absl::string_view chain_id, absl::string_view reference);
-std::string BoxEntry(absl::string_view team_id, Box box, absl::string_view handoff_id);
-std::string BoxPrefix(absl::string_view team_id, Box box);
 std::string StateBoxEntry(absl::string_view team_id, Box box, int state,
                           absl::string_view handoff_id);
 std::string StateBoxPrefix(absl::string_view team_id, Box box, int state);

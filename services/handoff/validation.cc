@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 #include "common/text/text.h"
+#include "common/api/checks.h"
 #include "common/api/names.h"
 
 namespace baton::handoff {
@@ -15,51 +16,14 @@ using api::kDepartments;
 using api::kHandoffs;
 using api::kTeams;
 using api::kWorkItems;
+using api::Check;
+using api::CheckName;
+using api::CheckNote;
+using api::CheckOptionalId;
+using api::CheckRequestId;
+using api::CheckText;
+using api::Ok;
 using text::TextLimits;
-
-// Adds the violation of `status` (an INVALID_ARGUMENT from a text check) to
-// `bad`, keeping every wrong field in one answer.
-void Check(BadRequest& bad, absl::string_view field, const absl::Status& status) {
-  if (status.ok()) return;
-  std::string message(status.message());
-  // Checks say "field: why"; keep the why.
-  const std::string prefix = absl::StrCat(field, ": ");
-  if (message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
-  bad.Add(std::string(field), message);
-}
-
-void CheckText(BadRequest& bad, absl::string_view field, absl::string_view value,
-               TextLimits limits) {
-  Check(bad, field, text::CheckText(field, value, limits));
-}
-
-// The id in `value`; "" (and a violation) when it is not a name of
-// `collection`.
-std::string CheckName(BadRequest& bad, absl::string_view field, absl::string_view value,
-                      absl::string_view collection) {
-  absl::StatusOr<std::string> id = api::ParseName(field, value, collection);
-  Check(bad, field, id.status());
-  return id.ok() ? *std::move(id) : std::string();
-}
-
-// `id` when `bad` is empty, else the BadRequest.
-template <typename T>
-absl::StatusOr<T> Ok(const BadRequest& bad, T id) {
-  if (!bad.empty()) return bad.Build();
-  return id;
-}
-
-void CheckRequestId(BadRequest& bad, absl::string_view request_id) {
-  Check(bad, "request_id", text::CheckRequestId("request_id", request_id));
-}
-
-void CheckOptionalId(BadRequest& bad, absl::string_view field, absl::string_view id) {
-  if (!id.empty()) Check(bad, field, text::CheckResourceId(field, id));
-}
-
-void CheckNote(BadRequest& bad, absl::string_view field, absl::string_view note, size_t max) {
-  CheckText(bad, field, note, {.min_chars = 0, .max_chars = max, .allow_newlines = true});
-}
 
 void CheckFieldKey(BadRequest& bad, absl::string_view field, absl::string_view key) {
   CheckText(bad, field, key, {.min_chars = 1, .max_chars = kMaxFieldKeyChars});
