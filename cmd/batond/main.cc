@@ -4,7 +4,10 @@
 // binaries.
 #include "absl/flags/flag.h"
 #include "cmd/batond/demo_seed.h"
+#include "cmd/feedback_flags/feedback_flags.h"
 #include "cmd/server_main/server_main.h"
+#include "services/feedback/feedback_module.h"
+#include "services/feedback/local_handoff_facts.h"
 #include "services/handoff/handoff_module.h"
 
 ABSL_FLAG(bool, seed_demo, false,
@@ -13,15 +16,20 @@ ABSL_FLAG(bool, seed_demo, false,
 int main(int argc, char** argv) {
   baton::cmd::ParseServerFlags(
       argc, argv,
-      {.usage = "batond: all Baton services in one process (handoff for now).\n"
+      {.usage = "batond: all Baton services in one process (handoff and feedback for now).\n"
                 "Usage: batond --jwt_key_file=KEY [--listen=0.0.0.0:7400] [--data_dir=DIR]\n"
                 "       batond --insecure_dev_mode --seed_demo   (local try-out)",
        .listen = "127.0.0.1:7400",
        .data_dir = "./data/batond"});
   auto handoff = std::make_unique<baton::handoff::HandoffModule>();
   baton::handoff::HandoffModule* handoff_module = handoff.get();
+  // Feedback learns handoff's facts in-process: no network between them.
+  auto feedback = std::make_unique<baton::feedback::FeedbackModule>(
+      baton::feedback::FeedbackModuleOptions{.feedback = baton::cmd::FeedbackOptionsFromFlags(),
+                                             .facts = baton::feedback::LocalFacts(handoff_module)});
   std::vector<std::unique_ptr<baton::server::ServiceModule>> modules;
   modules.push_back(std::move(handoff));
+  modules.push_back(std::move(feedback));
   return baton::cmd::RunServer(std::move(modules), [handoff_module] {
     return absl::GetFlag(FLAGS_seed_demo) ? baton::cmd::SeedDemo(*handoff_module->store())
                                           : absl::OkStatus();

@@ -7,6 +7,7 @@
 #include "common/auth/authenticator.h"
 #include "common/auth/jwt_signer.h"
 #include "common/auth/jwt_verifier.h"
+#include "services/feedback/local_handoff_facts.h"
 
 namespace baton::testing {
 namespace {
@@ -31,12 +32,18 @@ void TestServer::Start() {
   options.key = kTestKey;
   auto authenticator = std::make_unique<auth::Authenticator>(
       OrDie(auth::JwtVerifier::Create(options, Clock::Real()), "verifier"));
-  // The overdue timer stays off: tests drive MarkOverdue themselves.
+  // The timers stay off: tests drive MarkOverdue and MarkEscalated themselves.
   auto handoff = std::make_unique<handoff::HandoffModule>(
       handoff::HandoffModuleOptions{.overdue_timer = false});
   handoff_ = handoff.get();
+  auto feedback = std::make_unique<feedback::FeedbackModule>(
+      feedback::FeedbackModuleOptions{.feedback = options_.feedback,
+                                      .facts = feedback::LocalFacts(handoff_),
+                                      .escalation_timer = false});
+  feedback_ = feedback.get();
   std::vector<std::unique_ptr<server::ServiceModule>> modules;
   modules.push_back(std::move(handoff));
+  modules.push_back(std::move(feedback));
   server::ModuleHostOptions host_options;
   host_options.store.path = dir_.Sub("db");
   host_options.store.env = options_.env;
@@ -53,15 +60,18 @@ void TestServer::Start() {
   channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
                                  grpc::InsecureChannelCredentials());
   stub_ = handoff::v1::HandoffService::NewStub(channel_);
+  feedback_stub_ = feedback::v1::FeedbackService::NewStub(channel_);
 }
 
 void TestServer::Stop() {
   if (host_ == nullptr) return;
   host_->Shutdown();
   stub_.reset();
+  feedback_stub_.reset();
   channel_.reset();
   host_.reset();
   handoff_ = nullptr;
+  feedback_ = nullptr;
 }
 
 std::string Token(const std::string& subject, const std::string& team,

@@ -2,7 +2,8 @@
 #define BATON_TESTS_INTEGRATION_TEST_SERVER_H_
 
 // An in-process Baton server for integration tests: the production wiring
-// (server::ModuleHost hosting the service modules) on a real RocksDB in a
+// of batond (server::ModuleHost hosting the handoff and feedback modules,
+// feedback reading handoff's facts in-process) on a real RocksDB in a
 // temporary directory, on an ephemeral loopback port with HS256 token
 // verification, and a client channel to it. Restart() closes everything but
 // the directory and opens it again, for durability tests.
@@ -10,11 +11,13 @@
 #include <memory>
 #include <string>
 
+#include "baton/feedback/v1/feedback_service.grpc.pb.h"
 #include "baton/handoff/v1/handoff_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/server/module_host.h"
 #include "common/testing/temp_dir.h"
 #include "grpcpp/grpcpp.h"
+#include "services/feedback/feedback_module.h"
 #include "services/handoff/handoff_module.h"
 #include "services/handoff/handoff_store.h"
 
@@ -27,6 +30,8 @@ struct TestServerOptions {
   // real one.
   std::shared_ptr<rocksdb::Env> env;
   storage::CommitQueueOptions queue;
+  // The feedback service's rules.
+  feedback::FeedbackOptions feedback;
 };
 
 class TestServer {
@@ -44,16 +49,20 @@ class TestServer {
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   handoff::v1::HandoffService::Stub& stub() const { return *stub_; }
   handoff::HandoffStore& store() const { return *handoff_->store(); }
+  feedback::v1::FeedbackService::Stub& feedback_stub() const { return *feedback_stub_; }
+  feedback::FeedbackStore& feedback_store() const { return *feedback_->store(); }
   server::ModuleHost& host() const { return *host_; }
   int port() const { return host_->port(); }
 
  private:
   const TestServerOptions options_;
   TempDir dir_;
-  handoff::HandoffModule* handoff_ = nullptr;  // owned by host_
+  handoff::HandoffModule* handoff_ = nullptr;     // owned by host_
+  feedback::FeedbackModule* feedback_ = nullptr;  // owned by host_
   std::unique_ptr<server::ModuleHost> host_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<handoff::v1::HandoffService::Stub> stub_;
+  std::unique_ptr<feedback::v1::FeedbackService::Stub> feedback_stub_;
 };
 
 // A token signed with `key` for the given claims, valid for an hour.

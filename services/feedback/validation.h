@@ -1,0 +1,34 @@
+#ifndef BATON_SERVICES_FEEDBACK_VALIDATION_H_
+#define BATON_SERVICES_FEEDBACK_VALIDATION_H_
+
+// Checks of request shape that need no stored state (as
+// services/handoff/validation.h): required fields, text limits in
+// characters, score ranges, enums. Each returns INVALID_ARGUMENT with a
+// BadRequest listing every wrong field, or the ids the request names,
+// parsed once here so that the store never parses a name again.
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "baton/feedback/v1/feedback_service.pb.h"
+
+namespace baton::feedback {
+
+// Limits of the feedback API (also in the proto comments).
+inline constexpr size_t kMaxCommentChars = 2000;
+inline constexpr size_t kMaxReasonChars = 2000;
+inline constexpr size_t kMaxTitleChars = 200;
+inline constexpr size_t kMaxBodyChars = 4000;
+inline constexpr int kMinScore = 1;
+inline constexpr int kMaxScore = 5;
+
+// --- Ratings and disputes (ratings.cc).
+
+// --- Feedback threads (threads.cc).
+
+// --- Pulse (pulse.cc) and verdicts (verdicts.cc).
+
+}  // namespace baton::feedback
+
+#endif  // BATON_SERVICES_FEEDBACK_VALIDATION_H_
