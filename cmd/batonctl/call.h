@@ -8,16 +8,17 @@
 
 namespace baton::batonctl {
 
-template <typename Request, typename Response>
-using UnaryMethod = grpc::Status (v1::HandoffService::Stub::*)(grpc::ClientContext*, const Request&,
-                                                               Response*);
+// A unary method of any service's stub (Client::StubFor picks the stub).
+template <typename Stub, typename Request, typename Response>
+using UnaryMethod = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
 
 // Calls `method` once; on success prints pick(response) as one JSON line.
-template <typename Request, typename Response, typename Pick>
-int CallAndPrint(Client& client, UnaryMethod<Request, Response> method, const Request& request,
-                 Pick pick) {
+template <typename Stub, typename Request, typename Response, typename Pick>
+int CallAndPrint(Client& client, UnaryMethod<Stub, Request, Response> method,
+                 const Request& request, Pick pick) {
   Response response;
-  const grpc::Status status = (client.stub().*method)(client.Context().get(), request, &response);
+  Stub& stub = client.StubFor(static_cast<Stub*>(nullptr));
+  const grpc::Status status = (stub.*method)(client.Context().get(), request, &response);
   if (!status.ok()) return CallFailed(status);
   PrintJson(pick(response));
   return kExitOk;
@@ -25,12 +26,14 @@ int CallAndPrint(Client& client, UnaryMethod<Request, Response> method, const Re
 
 // Pages through a List method until next_page_token is empty, printing each
 // element of items(response) as one JSON line. Each page has its own deadline.
-template <typename Request, typename Response, typename Items>
-int ListAll(Client& client, UnaryMethod<Request, Response> method, Request request, Items items) {
+template <typename Stub, typename Request, typename Response, typename Items>
+int ListAll(Client& client, UnaryMethod<Stub, Request, Response> method, Request request,
+            Items items) {
   request.set_page_size(200);
+  Stub& stub = client.StubFor(static_cast<Stub*>(nullptr));
   while (true) {
     Response response;
-    const grpc::Status status = (client.stub().*method)(client.Context().get(), request, &response);
+    const grpc::Status status = (stub.*method)(client.Context().get(), request, &response);
     if (!status.ok()) return CallFailed(status);
     for (const auto& item : items(response)) PrintJson(item);
     if (response.next_page_token().empty()) return kExitOk;

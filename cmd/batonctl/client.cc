@@ -65,8 +65,10 @@ absl::StatusOr<std::unique_ptr<Client>> Client::FromFlags() {
   } else {
     credentials = grpc::InsecureChannelCredentials();
   }
-  client->stub_ =
-      v1::HandoffService::NewStub(grpc::CreateChannel(absl::GetFlag(FLAGS_target), credentials));
+  // One channel for every service batond serves.
+  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target), credentials);
+  client->stub_ = v1::HandoffService::NewStub(channel);
+  client->feedback_stub_ = fv1::FeedbackService::NewStub(channel);
   return client;
 }
 

@@ -135,6 +135,16 @@ const std::vector<Command>& Commands() {
       {{"outbox"}, "TEAM", Outbox},
       {{"watch"}, "TEAM", Watch},
       {{"events"}, "", Events},
+      {{"rate"}, "HANDOFF", Rate},
+      {{"rating", "get"}, "RATING", RatingGet},
+      {{"dispute"}, "RATING", Dispute},
+      {{"rule"}, "RATING", Rule},
+      {{"feedback", "submit"}, "", FeedbackSubmit},
+      {{"feedback", "ack"}, "ID", FeedbackAck},
+      {{"feedback", "reply"}, "ID", FeedbackReply},
+      {{"feedback", "resolve"}, "ID", FeedbackResolve},
+      {{"feedback", "get"}, "ID", FeedbackGet},
+      {{"feedback", "list"}, "", FeedbackList},
   };
   return *commands;
 }

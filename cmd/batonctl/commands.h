@@ -27,6 +27,19 @@ int Outbox(Client& client, const std::string& operand);
 int Watch(Client& client, const std::string& operand);
 int Events(Client& client, const std::string& operand);
 
+// The feedback service's commands (feedback_commands.cc). `operand` is the
+// HANDOFF, RATING or thread ID, or "" for feedback submit and list.
+int Rate(Client& client, const std::string& operand);
+int RatingGet(Client& client, const std::string& operand);
+int Dispute(Client& client, const std::string& operand);
+int Rule(Client& client, const std::string& operand);
+int FeedbackSubmit(Client& client, const std::string& operand);
+int FeedbackAck(Client& client, const std::string& operand);
+int FeedbackReply(Client& client, const std::string& operand);
+int FeedbackResolve(Client& client, const std::string& operand);
+int FeedbackGet(Client& client, const std::string& operand);
+int FeedbackList(Client& client, const std::string& operand);
+
 }  // namespace baton::batonctl
 
 #endif  // BATON_CMD_BATONCTL_COMMANDS_H_

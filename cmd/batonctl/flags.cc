@@ -37,6 +37,17 @@ ABSL_FLAG(std::string, state, "",
 ABSL_FLAG(std::string, department, "",
           "teams list: only this department; token: the `department` claim");
 ABSL_FLAG(std::string, team, "", "items list: only items held by this team; token: `team` claim");
+ABSL_FLAG(std::vector<std::string>, scores, {},
+          "rate: completeness,accuracy,timeliness,communication,overall, each 1-5 (4,5,3,4,4); "
+          "one number gives every dimension that score");
+ABSL_FLAG(std::string, comment, "", "rate: the comment");
+ABSL_FLAG(std::string, kind, "", "feedback submit: praise, complaint, suggestion or grievance");
+ABSL_FLAG(std::string, handoff, "", "feedback submit: the handoff it is about");
+ABSL_FLAG(std::string, about, "", "feedback submit: the team it is about");
+ABSL_FLAG(std::string, title, "", "feedback submit: the title");
+ABSL_FLAG(std::string, body, "", "feedback submit: the text");
+ABSL_FLAG(std::string, text, "", "feedback reply: the reply");
+ABSL_FLAG(std::string, ruling, "", "rule: uphold or overturn");
 ABSL_FLAG(uint64_t, after, 0, "events: start after this sequence number");
 ABSL_FLAG(int64_t, limit, 0,
           "events: stop after this many events; watch: after this many offers and overdue notices "
@@ -65,7 +76,7 @@ bool IsUsageFlag(absl::string_view name) {
 }  // namespace
 
 const char kUsage[] =
-    "the command-line client of Baton's HandoffService.\n"
+    "the command-line client of Baton's HandoffService and FeedbackService.\n"
     "Usage: batonctl [flags] COMMAND [ARGS]   (flags may also follow the command)\n"
     "  token --key_file=K --sub=S [--team=T] [--department=D] [--roles=member,...] [--ttl=1h]\n"
     "  departments list\n"
@@ -82,6 +93,15 @@ const char kUsage[] =
     "  inbox TEAM [--state=offered|accepted|returned] | outbox TEAM [--state=...]\n"
     "  watch TEAM              stream new offers and overdue notices until Ctrl-C\n"
     "  events [--after=N] [--limit=N]   stream the event log until Ctrl-C\n"
+    "  rate HANDOFF --scores=4,5,3,4,4 [--comment=...]   (or --scores=4: every dimension)\n"
+    "  rating get RATING | dispute RATING --reason=... | rule RATING --ruling=uphold|overturn "
+    "--note=...\n"
+    "  feedback submit --kind=complaint|praise|suggestion|grievance [--handoff=H | --about=TEAM] "
+    "--title=... --body=...\n"
+    "  feedback ack ID | feedback reply ID --text=... | feedback resolve ID [--note=...] | "
+    "feedback get ID\n"
+    "  feedback list --team=TEAM [--state=open|acknowledged|resolved|dismissed]   (addressed to "
+    "TEAM)\n"
     "Names may omit their collection: ITEM workItems/x or x, TEAM teams/x or x.\n"
     "Output: one JSON object per line. Exit codes: 0 ok, 1 call failed, 2 usage error.";
 

@@ -35,6 +35,15 @@ ABSL_DECLARE_FLAG(std::string, department);
 ABSL_DECLARE_FLAG(std::string, team);
 ABSL_DECLARE_FLAG(uint64_t, after);
 ABSL_DECLARE_FLAG(int64_t, limit);
+ABSL_DECLARE_FLAG(std::vector<std::string>, scores);
+ABSL_DECLARE_FLAG(std::string, comment);
+ABSL_DECLARE_FLAG(std::string, kind);
+ABSL_DECLARE_FLAG(std::string, handoff);
+ABSL_DECLARE_FLAG(std::string, about);
+ABSL_DECLARE_FLAG(std::string, title);
+ABSL_DECLARE_FLAG(std::string, body);
+ABSL_DECLARE_FLAG(std::string, text);
+ABSL_DECLARE_FLAG(std::string, ruling);
 
 // `token` command.
 ABSL_DECLARE_FLAG(std::string, key_file);

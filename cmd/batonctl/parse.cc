@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -83,6 +84,52 @@ absl::StatusOr<std::vector<v1::ReturnReason>> ParseReturnReasons(absl::string_vi
   }
   if (reasons.empty()) return absl::InvalidArgumentError(absl::StrCat("--", flag, " is required"));
   return reasons;
+}
+
+absl::StatusOr<feedback::v1::FeedbackKind> ParseFeedbackKind(absl::string_view flag,
+                                                             absl::string_view value) {
+  auto n = ParseEnum(*feedback::v1::FeedbackKind_descriptor(), "FEEDBACK_KIND_", flag, value);
+  if (!n.ok()) return n.status();
+  return static_cast<feedback::v1::FeedbackKind>(*n);
+}
+
+absl::StatusOr<feedback::v1::FeedbackState> ParseFeedbackState(absl::string_view flag,
+                                                               absl::string_view value) {
+  auto n = ParseEnum(*feedback::v1::FeedbackState_descriptor(), "FEEDBACK_STATE_", flag, value);
+  if (!n.ok()) return n.status();
+  return static_cast<feedback::v1::FeedbackState>(*n);
+}
+
+absl::StatusOr<feedback::v1::Ruling> ParseRuling(absl::string_view flag, absl::string_view value) {
+  auto n = ParseEnum(*feedback::v1::Ruling_descriptor(), "RULING_", flag, value);
+  if (!n.ok()) return n.status();
+  return static_cast<feedback::v1::Ruling>(*n);
+}
+
+absl::StatusOr<feedback::v1::Scores> ParseScores(absl::string_view flag,
+                                                 const std::vector<std::string>& values) {
+  std::vector<int> numbers;
+  for (const std::string& value : values) {
+    int number = 0;
+    if (!absl::SimpleAtoi(value, &number)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, ": \"", value, "\" is not a whole number"));
+    }
+    numbers.push_back(number);
+  }
+  if (numbers.size() == 1) numbers.assign(5, numbers[0]);
+  if (numbers.size() != 5) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag,
+        " takes five numbers (completeness,accuracy,timeliness,communication,overall) or one"));
+  }
+  feedback::v1::Scores scores;
+  scores.set_completeness(numbers[0]);
+  scores.set_accuracy(numbers[1]);
+  scores.set_timeliness(numbers[2]);
+  scores.set_communication(numbers[3]);
+  scores.set_overall(numbers[4]);
+  return scores;
 }
 
 }  // namespace baton::batonctl

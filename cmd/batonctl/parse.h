@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "baton/feedback/v1/feedback_service.pb.h"
 #include "baton/handoff/v1/resources.pb.h"
 
 namespace baton::batonctl {
@@ -36,6 +37,16 @@ absl::StatusOr<handoff::v1::DropReason> ParseDropReason(absl::string_view flag,
 // A comma-separated list, at least one.
 absl::StatusOr<std::vector<handoff::v1::ReturnReason>> ParseReturnReasons(absl::string_view flag,
                                                                           absl::string_view value);
+
+absl::StatusOr<feedback::v1::FeedbackKind> ParseFeedbackKind(absl::string_view flag,
+                                                             absl::string_view value);
+absl::StatusOr<feedback::v1::FeedbackState> ParseFeedbackState(absl::string_view flag,
+                                                               absl::string_view value);
+absl::StatusOr<feedback::v1::Ruling> ParseRuling(absl::string_view flag, absl::string_view value);
+// --scores: five numbers (completeness, accuracy, timeliness, communication,
+// overall), or one for all five. The range is the server's to check.
+absl::StatusOr<feedback::v1::Scores> ParseScores(absl::string_view flag,
+                                                 const std::vector<std::string>& values);
 
 }  // namespace baton::batonctl
 

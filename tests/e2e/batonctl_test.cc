@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "baton/feedback/v1/resources.pb.h"
 #include "baton/handoff/v1/resources.pb.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
@@ -24,6 +25,7 @@
 namespace baton::testing {
 namespace {
 
+namespace fv1 = ::baton::feedback::v1;
 namespace hv1 = ::baton::handoff::v1;
 using ::testing::HasSubstr;
 
@@ -169,6 +171,60 @@ TEST_F(BatonctlTest, MovesANewPatientFromOutreachToTheFrontDesk) {
   const Result got = Ctl({}, {"items", "get", item.name()});
   ASSERT_EQ(got.exit_code, 0) << got.err;
   EXPECT_EQ(ParseJson<hv1::WorkItem>(got.out).holder_team(), "teams/front-desk");
+}
+
+// The README's worked example, continued: the front desk rates what it
+// received and complains; outreach acknowledges, answers and resolves.
+TEST_F(BatonctlTest, TheCustomerRatesAndComplainsAndTheSupplierAnswers) {
+  const Result created =
+      Ctl({"--act_as_team=outreach"}, {"items", "create", "--chain=chains/new-patient",
+                                       "--ref=crm-2002", "--field=patient_name=韩梅梅,phone=139"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const auto item = ParseJson<hv1::WorkItem>(created.out);
+  const Result offered =
+      Ctl({"--act_as_team=outreach", "--field=preferred_time=周三下午"}, {"offer", item.name()});
+  ASSERT_EQ(offered.exit_code, 0) << offered.err;
+  const auto handoff = ParseJson<hv1::Handoff>(offered.out);
+  ASSERT_EQ(Ctl({"--act_as_team=front-desk"}, {"accept", handoff.name()}).exit_code, 0);
+
+  const Result bad = Ctl({"--act_as_team=front-desk"}, {"rate", handoff.name(), "--scores=4,2"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  const Result rated =
+      Ctl({"--act_as_team=front-desk"},
+          {"rate", handoff.name(), "--scores=4,2,5,4,3", "--comment=电话号码少一位"});
+  ASSERT_EQ(rated.exit_code, 0) << rated.err;
+  const auto rating = ParseJson<fv1::Rating>(rated.out);
+  EXPECT_EQ(rating.supplier_team(), "teams/outreach");
+  EXPECT_EQ(rating.scores().accuracy(), 2);
+  EXPECT_EQ(rating.comment(), "电话号码少一位");
+
+  const Result submitted =
+      Ctl({"--act_as_team=front-desk"},
+          {"feedback", "submit", "--kind=complaint", "--handoff=" + handoff.name(),
+           "--title=电话号码错误", "--body=电话号码少一位，只好请患者再来一次电话"});
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  const auto complaint = ParseJson<fv1::Feedback>(submitted.out);
+  EXPECT_EQ(complaint.addressee_team(), "teams/outreach");
+  EXPECT_EQ(complaint.state(), fv1::FEEDBACK_STATE_OPEN);
+
+  const Result open =
+      Ctl({"--act_as_team=outreach"}, {"feedback", "list", "--team=outreach", "--state=open"});
+  ASSERT_EQ(open.exit_code, 0) << open.err;
+  EXPECT_THAT(open.out, HasSubstr(complaint.name()));
+  // The customer is not the addressee.
+  EXPECT_EQ(Ctl({"--act_as_team=front-desk"}, {"feedback", "ack", complaint.name()}).exit_code, 1);
+  ASSERT_EQ(Ctl({"--act_as_team=outreach"}, {"feedback", "ack", complaint.name()}).exit_code, 0);
+  ASSERT_EQ(Ctl({"--act_as_team=outreach"},
+                {"feedback", "reply", complaint.name(), "--text=已加号码位数校验"})
+                .exit_code,
+            0);
+  const Result resolved =
+      Ctl({"--act_as_team=outreach"}, {"feedback", "resolve", complaint.name()});
+  ASSERT_EQ(resolved.exit_code, 0) << resolved.err;
+  const auto thread = ParseJson<fv1::Feedback>(resolved.out);
+  EXPECT_EQ(thread.state(), fv1::FEEDBACK_STATE_RESOLVED);
+  ASSERT_EQ(thread.replies_size(), 1);
+  EXPECT_EQ(thread.replies(0).text(), "已加号码位数校验");
 }
 
 TEST_F(BatonctlTest, TokenPrintsASignedJwt) {

@@ -283,17 +283,6 @@ TEST_F(OrgTest, EventsStreamInOrderFromAnyPoint) {
   EXPECT_CODE(denied->Finish(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
-// google.rpc.ErrorInfo of a status, from grpc-status-details-bin.
-google::rpc::ErrorInfo InfoOf(const grpc::Status& status) {
-  google::rpc::Status rich;
-  google::rpc::ErrorInfo info;
-  if (!rich.ParseFromString(status.error_details())) return info;
-  for (const auto& any : rich.details()) {
-    if (any.UnpackTo(&info)) break;
-  }
-  return info;
-}
-
 TEST_F(OrgTest, EventsCarryTheLogsEpochAndAnotherEpochIsRefused) {
   const std::string epoch = server_.store().event_log()->epoch();
   ASSERT_EQ(epoch.size(), 32u);

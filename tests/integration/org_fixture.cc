@@ -1,5 +1,7 @@
 #include "tests/integration/org_fixture.h"
 
+#include "google/rpc/status.pb.h"
+
 namespace baton::testing {
 
 using auth::Role;
@@ -76,6 +78,28 @@ hv1::Handoff OrgTest::Offer(const std::string& token, const std::string& item,
   grpc::Status status = server_.stub().OfferHandoff(Context(token).get(), request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return response.handoff();
+}
+
+google::rpc::ErrorInfo InfoOf(const grpc::Status& status) {
+  google::rpc::Status rich;
+  google::rpc::ErrorInfo info;
+  if (!rich.ParseFromString(status.error_details())) return info;
+  for (const auto& any : rich.details()) {
+    if (any.UnpackTo(&info)) break;
+  }
+  return info;
+}
+
+std::vector<std::string> BadFieldsOf(const grpc::Status& status) {
+  google::rpc::Status rich;
+  std::vector<std::string> fields;
+  if (!rich.ParseFromString(status.error_details())) return fields;
+  for (const auto& any : rich.details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& violation : bad.field_violations()) fields.push_back(violation.field());
+  }
+  return fields;
 }
 
 }  // namespace baton::testing

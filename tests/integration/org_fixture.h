@@ -8,6 +8,10 @@
 //   → 治疗 treatment (needs diagnosis; read-back; 1 h).
 
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "google/rpc/error_details.pb.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -19,6 +23,7 @@ namespace hv1 = ::baton::handoff::v1;
 
 class OrgTest : public ::testing::Test {
  protected:
+  explicit OrgTest(TestServerOptions options = {}) : server_(std::move(options)) {}
   void SetUp() override;
 
   std::string admin_;       // admin role, no team
@@ -36,6 +41,11 @@ class OrgTest : public ::testing::Test {
 
   TestServer server_;
 };
+
+// The google.rpc.ErrorInfo and the BadRequest fields of a status, from
+// grpc-status-details-bin.
+google::rpc::ErrorInfo InfoOf(const grpc::Status& status);
+std::vector<std::string> BadFieldsOf(const grpc::Status& status);
 
 // The status of a call; message and code as gRPC returned them.
 #define EXPECT_CODE(status, code) \

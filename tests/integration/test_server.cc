@@ -32,14 +32,13 @@ void TestServer::Start() {
   options.key = kTestKey;
   auto authenticator = std::make_unique<auth::Authenticator>(
       OrDie(auth::JwtVerifier::Create(options, Clock::Real()), "verifier"));
-  // The timers stay off: tests drive MarkOverdue and MarkEscalated themselves.
   auto handoff = std::make_unique<handoff::HandoffModule>(
-      handoff::HandoffModuleOptions{.overdue_timer = false});
+      handoff::HandoffModuleOptions{.overdue_timer = options_.timers});
   handoff_ = handoff.get();
   auto feedback = std::make_unique<feedback::FeedbackModule>(
       feedback::FeedbackModuleOptions{.feedback = options_.feedback,
                                       .facts = feedback::LocalFacts(handoff_),
-                                      .escalation_timer = false});
+                                      .escalation_timer = options_.timers});
   feedback_ = feedback.get();
   std::vector<std::unique_ptr<server::ServiceModule>> modules;
   modules.push_back(std::move(handoff));
@@ -48,6 +47,7 @@ void TestServer::Start() {
   host_options.store.path = dir_.Sub("db");
   host_options.store.env = options_.env;
   host_options.queue = options_.queue;
+  host_options.clock = options_.clock;
   host_options.server.address = "127.0.0.1:0";
   host_options.server.drain_timeout = absl::Seconds(5);
   host_ = OrDie(server::ModuleHost::Open(std::move(host_options), std::move(authenticator),

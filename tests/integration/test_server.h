@@ -32,6 +32,12 @@ struct TestServerOptions {
   storage::CommitQueueOptions queue;
   // The feedback service's rules.
   feedback::FeedbackOptions feedback;
+  // The clock of the commit queue and the services (commit times, windows,
+  // SLAs); tokens are checked against the real clock. Not owned.
+  const Clock* clock = Clock::Real();
+  // Whether the overdue and escalation timers run (with `clock`). Default:
+  // off; tests then drive MarkOverdue and MarkEscalated themselves.
+  bool timers = false;
 };
 
 class TestServer {

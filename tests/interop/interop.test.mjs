@@ -34,7 +34,11 @@ const SHUTDOWN_WAIT_MS = 15_000;
 // Protos and clients.
 
 const packageDefinition = protoLoader.loadSync(
-  ['baton/handoff/v1/handoff_service.proto', 'grpc/health/v1/health.proto'],
+  [
+    'baton/handoff/v1/handoff_service.proto',
+    'baton/feedback/v1/feedback_service.proto',
+    'grpc/health/v1/health.proto',
+  ],
   {
     includeDirs: [REPO_PROTOS],
     keepCase: true,
@@ -46,6 +50,7 @@ const packageDefinition = protoLoader.loadSync(
 );
 const loaded = grpc.loadPackageDefinition(packageDefinition);
 const HandoffService = loaded.baton.handoff.v1.HandoffService;
+const FeedbackService = loaded.baton.feedback.v1.FeedbackService;
 const Health = loaded.grpc.health.v1.Health;
 
 // ---------------------------------------------------------------------------
@@ -113,6 +118,7 @@ let serverLog = '';
 let sigtermSent = false;
 let address = null;
 let handoff = null; // HandoffService client
+let feedback = null; // FeedbackService client
 let health = null; // Health client
 
 async function waitForPortFile(portFile) {
@@ -169,6 +175,7 @@ before(async () => {
   const port = await waitForPortFile(portFile);
   address = `127.0.0.1:${port}`;
   handoff = new HandoffService(address, grpc.credentials.createInsecure());
+  feedback = new FeedbackService(address, grpc.credentials.createInsecure());
   health = new Health(address, grpc.credentials.createInsecure());
 });
 
@@ -177,6 +184,7 @@ after(async () => {
     console.error(`batond died during the tests (${server.exitCode ?? server.signalCode}):\n${serverLog}`);
   }
   handoff?.close();
+  feedback?.close();
   health?.close();
   if (server && server.exitCode === null && server.signalCode === null) {
     server.kill('SIGKILL');
@@ -460,6 +468,70 @@ describe('batond over Node.js gRPC', { timeout: 120_000 }, () => {
     assert.equal(done.stage_index, 2);
     assert.equal(done.fields.diagnosis, '紧张性头痛');
     assert.equal(done.fields.patient, '李雷');
+  });
+
+  it('rates an accepted handoff as its customer, and revises the rating', async () => {
+    const scores = { completeness: 4, accuracy: 5, timeliness: 3, communication: 4, overall: 4 };
+    // The supplier does not rate its own handoff.
+    await expectCode(
+      unary(feedback, 'RateHandoff', { handoff: state.toConsult, scores }, { auth: FRONT_DESK }),
+      grpc.status.PERMISSION_DENIED,
+    );
+    await expectCode(
+      unary(feedback, 'RateHandoff', { handoff: state.toConsult, scores: { ...scores, overall: 6 } }, { auth: CONSULT }),
+      grpc.status.INVALID_ARGUMENT,
+      /scores\.overall/,
+    );
+    const comment = '交接清楚，电话号码准确';
+    const { rating } = await unary(
+      feedback,
+      'RateHandoff',
+      { request_id: 'interop-rate-1', handoff: state.toConsult, scores, comment },
+      { auth: CONSULT },
+    );
+    assert.equal(rating.revision, 1);
+    assert.equal(rating.comment, comment);
+    assert.equal(rating.supplier_team, 'teams/front-desk');
+    assert.equal(rating.customer_team, 'teams/consultation');
+    const { rating: revised } = await unary(
+      feedback,
+      'RateHandoff',
+      { handoff: state.toConsult, scores: { ...scores, overall: 5 }, comment: '补充：非常及时' },
+      { auth: CONSULT },
+    );
+    assert.equal(revised.revision, 2);
+    assert.equal(revised.earlier[0].comment, comment);
+    const { rating: read } = await unary(feedback, 'GetRating', { name: rating.name }, { auth: FRONT_DESK });
+    assert.equal(read.scores.overall, 5);
+  });
+
+  it('files a complaint that the supplier acknowledges, answers and resolves', async () => {
+    const { feedback: complaint } = await unary(
+      feedback,
+      'SubmitFeedback',
+      { kind: 'FEEDBACK_KIND_COMPLAINT', handoff: state.toConsult, title: '预约时间没写', body: '患者的预约时间没有填写，只好再打电话。' },
+      { auth: CONSULT },
+    );
+    assert.equal(complaint.state, 'FEEDBACK_STATE_OPEN');
+    assert.equal(complaint.addressee_team, 'teams/front-desk');
+    // Only the addressee acknowledges.
+    await expectCode(
+      unary(feedback, 'AcknowledgeFeedback', { name: complaint.name }, { auth: CONSULT }),
+      grpc.status.PERMISSION_DENIED,
+    );
+    await unary(feedback, 'AcknowledgeFeedback', { name: complaint.name }, { auth: FRONT_DESK });
+    const answer = '已改为必填项，谢谢提醒';
+    await unary(feedback, 'RespondToFeedback', { name: complaint.name, text: answer }, { auth: FRONT_DESK });
+    const { feedback: resolved } = await unary(feedback, 'ResolveFeedback', { name: complaint.name }, { auth: FRONT_DESK });
+    assert.equal(resolved.state, 'FEEDBACK_STATE_RESOLVED');
+    assert.equal(resolved.replies.length, 1);
+    assert.equal(resolved.replies[0].text, answer);
+    const { feedback: read } = await unary(feedback, 'GetFeedback', { name: complaint.name }, { auth: CONSULT });
+    assert.equal(read.title, '预约时间没写');
+    await expectCode(
+      unary(feedback, 'GetFeedback', { name: complaint.name }, { auth: TREATMENT }),
+      grpc.status.PERMISSION_DENIED,
+    );
   });
 
   it('streams the event log from 0 in order to a service', async () => {
