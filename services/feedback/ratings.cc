@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/names.h"
 #include "common/status/errors.h"
@@ -105,11 +106,71 @@ void NewVersion(const v1::RateHandoffRequest& request, const Caller& caller, abs
   *rating.mutable_update_time() = ToProto(now);
 }
 
-// The stored rating `id`, NOT_FOUND naming it when there is none.
-absl::Status LoadRating(storage::Transaction& tx, rocksdb::ColumnFamilyHandle* cf,
-                        const std::string& id, v1::Rating* rating) {
+// Loads the stored rating `id` (NOT_FOUND naming it when there is none),
+// lets `change` check and change it, and stages it as updated now.
+absl::Status ChangeRating(storage::Transaction& tx, rocksdb::ColumnFamilyHandle* cf,
+                          const std::string& id,
+                          absl::FunctionRef<absl::Status(v1::Rating&)> change, v1::Rating* rating) {
   ASSIGN_OR_RETURN(bool found, tx.GetProto(cf, keys::Id(id), rating));
-  return found ? absl::OkStatus() : NotFound(Name(kRatings, id));
+  if (!found) return NotFound(Name(kRatings, id));
+  RETURN_IF_ERROR(change(*rating));
+  *rating->mutable_update_time() = ToProto(tx.now());
+  tx.PutProto(cf, keys::Id(id), *rating);
+  return absl::OkStatus();
+}
+
+// The supplier team files its one dispute of `rating`.
+absl::Status FileDispute(const Caller& caller, const v1::DisputeRatingRequest& request,
+                         absl::Time now, v1::Rating& rating) {
+  ASSIGN_OR_RETURN(std::string supplier,
+                   api::StoredId("rating supplier team", rating.supplier_team(), kTeams));
+  RETURN_IF_ERROR(
+      auth::RequireTeam(caller, supplier, "DisputeRating", "the supplier", "NOT_SUPPLIER"));
+  // An overturned rating was disputed: this refuses it too.
+  if (rating.has_dispute()) {
+    return RatingRefused("ALREADY_DISPUTED", rating.name(),
+                         absl::StrCat(rating.name(), " was already disputed on ",
+                                      Format(FromProto(rating.dispute().file_time())),
+                                      "; a rating is disputed once, and the head of ",
+                                      rating.supplier_department(), " rules on it"));
+  }
+  v1::Dispute* dispute = rating.mutable_dispute();
+  dispute->set_state(v1::DISPUTE_STATE_PENDING);
+  dispute->set_reason(request.reason());
+  *dispute->mutable_filed_by() = api::ActorOf(caller);
+  *dispute->mutable_file_time() = ToProto(now);
+  return absl::OkStatus();
+}
+
+// The head of the supplier's department rules on the pending dispute.
+absl::Status RuleDispute(const Caller& caller, const v1::RuleOnDisputeRequest& request,
+                         absl::Time now, v1::Rating& rating) {
+  ASSIGN_OR_RETURN(
+      std::string department,
+      api::StoredId("rating supplier department", rating.supplier_department(), kDepartments));
+  // The supplier's own head: not the customer's, not an admin's, not a
+  // service's (DESIGN.md: who rules on a dispute).
+  if (!caller.heads(department)) {
+    return auth::Denied(
+        "NOT_SUPPLIER_HEAD",
+        absl::StrCat("RuleOnDispute on ", rating.name(), " is for the head of ",
+                     rating.supplier_department(), ", the supplier team's department"));
+  }
+  if (rating.dispute().state() != v1::DISPUTE_STATE_PENDING) {
+    return RatingRefused(
+        "NO_PENDING_DISPUTE", rating.name(),
+        absl::StrCat(rating.name(),
+                     rating.has_dispute() ? " has a dispute already ruled on" : " is not disputed",
+                     ": there is nothing to rule on"));
+  }
+  const bool overturn = request.ruling() == v1::RULING_OVERTURN;
+  v1::Dispute* dispute = rating.mutable_dispute();
+  dispute->set_state(overturn ? v1::DISPUTE_STATE_OVERTURNED : v1::DISPUTE_STATE_UPHELD);
+  dispute->set_ruling_note(request.note());
+  *dispute->mutable_ruled_by() = api::ActorOf(caller);
+  *dispute->mutable_rule_time() = ToProto(now);
+  rating.set_overturned(overturn);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -172,26 +233,9 @@ void FeedbackStore::DisputeRating(const Caller& caller, const v1::DisputeRatingR
          [this, caller, id = *std::move(rating_id), &request,
           response](storage::Transaction& tx) -> absl::Status {
            v1::Rating rating;
-           RETURN_IF_ERROR(LoadRating(tx, ratings_, id, &rating));
-           ASSIGN_OR_RETURN(std::string supplier,
-                            api::StoredId("rating supplier team", rating.supplier_team(), kTeams));
-           RETURN_IF_ERROR(auth::RequireTeam(caller, supplier, "DisputeRating", "the supplier",
-                                             "NOT_SUPPLIER"));
-           // An overturned rating was disputed: this refuses it too.
-           if (rating.has_dispute()) {
-             return RatingRefused("ALREADY_DISPUTED", rating.name(),
-                                  absl::StrCat(rating.name(), " was already disputed on ",
-                                               Format(FromProto(rating.dispute().file_time())),
-                                               "; a rating is disputed once, and the head of ",
-                                               rating.supplier_department(), " rules on it"));
-           }
-           v1::Dispute* dispute = rating.mutable_dispute();
-           dispute->set_state(v1::DISPUTE_STATE_PENDING);
-           dispute->set_reason(request.reason());
-           *dispute->mutable_filed_by() = api::ActorOf(caller);
-           *dispute->mutable_file_time() = ToProto(tx.now());
-           *rating.mutable_update_time() = ToProto(tx.now());
-           tx.PutProto(ratings_, keys::Id(id), rating);
+           RETURN_IF_ERROR(ChangeRating(
+               tx, ratings_, id,
+               [&](v1::Rating& r) { return FileDispute(caller, request, tx.now(), r); }, &rating));
            AppendEvent(tx, &caller, [&](v1::Event& e) { *e.mutable_rating_disputed() = rating; });
            *response->mutable_rating() = std::move(rating);
            return absl::OkStatus();
@@ -206,35 +250,9 @@ void FeedbackStore::RuleOnDispute(const Caller& caller, const v1::RuleOnDisputeR
          [this, caller, id = *std::move(rating_id), &request,
           response](storage::Transaction& tx) -> absl::Status {
            v1::Rating rating;
-           RETURN_IF_ERROR(LoadRating(tx, ratings_, id, &rating));
-           ASSIGN_OR_RETURN(std::string department,
-                            api::StoredId("rating supplier department",
-                                          rating.supplier_department(), kDepartments));
-           // The supplier's own head: not the customer's, not an admin's,
-           // not a service's (DESIGN.md: who rules on a dispute).
-           if (!caller.heads(department)) {
-             return auth::Denied(
-                 "NOT_SUPPLIER_HEAD",
-                 absl::StrCat("RuleOnDispute on ", rating.name(), " is for the head of ",
-                              rating.supplier_department(), ", the supplier team's department"));
-           }
-           if (rating.dispute().state() != v1::DISPUTE_STATE_PENDING) {
-             return RatingRefused(
-                 "NO_PENDING_DISPUTE", rating.name(),
-                 absl::StrCat(
-                     rating.name(),
-                     rating.has_dispute() ? " has a dispute already ruled on" : " is not disputed",
-                     ": there is nothing to rule on"));
-           }
-           const bool overturn = request.ruling() == v1::RULING_OVERTURN;
-           v1::Dispute* dispute = rating.mutable_dispute();
-           dispute->set_state(overturn ? v1::DISPUTE_STATE_OVERTURNED : v1::DISPUTE_STATE_UPHELD);
-           dispute->set_ruling_note(request.note());
-           *dispute->mutable_ruled_by() = api::ActorOf(caller);
-           *dispute->mutable_rule_time() = ToProto(tx.now());
-           rating.set_overturned(overturn);
-           *rating.mutable_update_time() = ToProto(tx.now());
-           tx.PutProto(ratings_, keys::Id(id), rating);
+           RETURN_IF_ERROR(ChangeRating(
+               tx, ratings_, id,
+               [&](v1::Rating& r) { return RuleDispute(caller, request, tx.now(), r); }, &rating));
            AppendEvent(tx, &caller, [&](v1::Event& e) { *e.mutable_dispute_ruled() = rating; });
            *response->mutable_rating() = std::move(rating);
            return absl::OkStatus();

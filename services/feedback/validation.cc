@@ -83,8 +83,9 @@ absl::StatusOr<std::string> Validate(const v1::RuleOnDisputeRequest& request) {
 absl::StatusOr<RatingsQuery> Validate(const v1::ListRatingsRequest& request) {
   BadRequest bad;
   RatingsQuery query;
-  Check(bad, "page_size", api::PageSize(request.page_size()).status());
-  query.page_size = api::PageSize(request.page_size()).value_or(0);
+  const absl::StatusOr<int> page_size = api::PageSize(request.page_size());
+  Check(bad, "page_size", page_size.status());
+  query.page_size = page_size.value_or(0);
   const int named = !request.supplier_team().empty() + !request.customer_team().empty() +
                     !request.chain().empty();
   if (named != 1) {
