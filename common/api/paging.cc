@@ -1,5 +1,6 @@
 #include "common/api/paging.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 
@@ -89,12 +90,13 @@ absl::Status ScanPage(const ScanRequest& request, const ScanVisitor& visit,
   for (size_t i = 0; i < ranges.size(); ++i) {
     Range& range = ranges[i];
     range.prefix = request.prefixes[i];
-    range.end = storage::PrefixEnd(range.prefix);
+    range.end = request.end_before.empty() ? storage::PrefixEnd(range.prefix)
+                                           : range.prefix + request.end_before;
     rocksdb::ReadOptions options = durable;
     range.upper = rocksdb::Slice(range.end);
     if (!range.end.empty()) options.iterate_upper_bound = &range.upper;
     range.it.reset(request.store->db()->NewIterator(options, request.cf));
-    range.it->Seek(range.prefix + after);
+    range.it->Seek(range.prefix + std::max(after, request.start_at));
     RETURN_IF_ERROR(FromRocksDb(range.it->status()));
   }
   int taken_count = 0;

@@ -53,6 +53,13 @@ struct ScanRequest {
   std::string page_token;
   std::string filter;
   int page_size = kDefaultPageSize;
+  // Optional bounds on the suffix, the same under every prefix: the scan
+  // starts at the first suffix >= `start_at` (a page token resumes after
+  // its key when that is later) and stops before the first suffix >=
+  // `end_before` ("" = no bound), e.g. a time range of a time-ordered
+  // index. Say them in `filter` too, so that a token is refused with others.
+  std::string start_at;
+  std::string end_before;
 };
 
 // Scans from just after the page token's key, visiting entries until

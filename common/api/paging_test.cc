@@ -94,7 +94,9 @@ class ScanPageTest : public ::testing::Test {
 
   // Pages through every key under `prefixes`, taking those `take` accepts.
   std::vector<std::vector<std::string>> Pages(int page_size, bool (*take)(int),
-                                              std::vector<std::string> prefixes = {"p/"}) {
+                                              std::vector<std::string> prefixes = {"p/"},
+                                              std::string start_at = "",
+                                              std::string end_before = "") {
     std::vector<std::vector<std::string>> pages;
     std::string token;
     do {
@@ -106,7 +108,9 @@ class ScanPageTest : public ::testing::Test {
            .prefixes = prefixes,
            .page_token = token,
            .filter = "f",
-           .page_size = page_size},
+           .page_size = page_size,
+           .start_at = start_at,
+           .end_before = end_before},
           [&](absl::string_view suffix, absl::string_view value, bool* taken) {
             if (take(std::stoi(std::string(value)))) {
               page.emplace_back(suffix);
@@ -155,6 +159,25 @@ TEST_F(ScanPageTest, SeveralPrefixesAreListedMergedInSuffixOrder) {
   EXPECT_EQ(all[1], "1005");
   EXPECT_THAT(std::vector<std::string>(all.end() - 3, all.end()),
               ElementsAre("123", "1235", "124"));
+}
+
+// Fails when either bound is ignored: the keys before "105" or from "115"
+// on would be listed, under both prefixes.
+TEST_F(ScanPageTest, BoundsStartAtAndStopBeforeTheGivenSuffixes) {
+  auto pages = Pages(
+      4, [](int) { return true; }, {"p/", "r/"}, "105", "115");
+  std::vector<std::string> all;
+  for (const auto& page : pages) all.insert(all.end(), page.begin(), page.end());
+  EXPECT_THAT(all, ElementsAre("105", "106", "107", "108", "109", "110", "1105", "111", "112",
+                               "113", "114"));
+  EXPECT_EQ(pages.size(), 3u);
+  // A bound beyond every key, and an empty range.
+  EXPECT_THAT(Pages(
+                  4, [](int) { return true; }, {"p/"}, "123", "9"),
+              ElementsAre(ElementsAre("123", "124")));
+  EXPECT_THAT(Pages(
+                  4, [](int) { return true; }, {"p/"}, "115", "115"),
+              ElementsAre(::testing::IsEmpty()));
 }
 
 }  // namespace

@@ -1,11 +1,126 @@
 #include "services/feedback/validation.h"
 
+#include <cstdint>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
 #include "common/api/checks.h"
 #include "common/api/names.h"
+#include "common/api/paging.h"
+#include "common/time/proto_time.h"
 
 namespace baton::feedback {
 
 // --- Ratings and disputes.
+
+using api::Check;
+using api::CheckName;
+using api::CheckNote;
+using api::CheckRequestId;
+using api::CheckRequiredNote;
+using api::Ok;
+
+namespace {
+
+void CheckScore(BadRequest& bad, absl::string_view field, int32_t score) {
+  if (score < kMinScore || score > kMaxScore) {
+    bad.Add(std::string(field), absl::StrCat("must be ", kMinScore, " to ", kMaxScore, "; got ",
+                                             score, score == 0 ? " (not set)" : ""));
+  }
+}
+
+// The range google.protobuf.Timestamp allows: 0001-01-01 to 9999-12-31 UTC.
+constexpr int64_t kMinTimestampSeconds = -62135596800;
+constexpr int64_t kMaxTimestampSeconds = 253402300799;
+
+void CheckTimestamp(BadRequest& bad, absl::string_view field,
+                    const google::protobuf::Timestamp& time) {
+  if (time.seconds() < kMinTimestampSeconds || time.seconds() > kMaxTimestampSeconds ||
+      time.nanos() < 0 || time.nanos() > 999'999'999) {
+    bad.Add(std::string(field), "is not a valid timestamp (0001-01-01 to 9999-12-31 UTC)");
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> Validate(const v1::RateHandoffRequest& request) {
+  BadRequest bad;
+  CheckRequestId(bad, request.request_id());
+  std::string id = CheckName(bad, "handoff", request.handoff(), api::kHandoffs);
+  if (!request.has_scores()) {
+    bad.Add("scores", "is required: every score 1 to 5");
+  } else {
+    const v1::Scores& scores = request.scores();
+    CheckScore(bad, "scores.completeness", scores.completeness());
+    CheckScore(bad, "scores.accuracy", scores.accuracy());
+    CheckScore(bad, "scores.timeliness", scores.timeliness());
+    CheckScore(bad, "scores.communication", scores.communication());
+    CheckScore(bad, "scores.overall", scores.overall());
+  }
+  CheckNote(bad, "comment", request.comment(), kMaxCommentChars);
+  return Ok(bad, std::move(id));
+}
+
+absl::StatusOr<std::string> Validate(const v1::DisputeRatingRequest& request) {
+  BadRequest bad;
+  CheckRequestId(bad, request.request_id());
+  std::string id = CheckName(bad, "rating", request.rating(), api::kRatings);
+  CheckRequiredNote(bad, "reason", request.reason(), kMaxReasonChars);
+  return Ok(bad, std::move(id));
+}
+
+absl::StatusOr<std::string> Validate(const v1::RuleOnDisputeRequest& request) {
+  BadRequest bad;
+  CheckRequestId(bad, request.request_id());
+  std::string id = CheckName(bad, "rating", request.rating(), api::kRatings);
+  if (request.ruling() != v1::RULING_UPHOLD && request.ruling() != v1::RULING_OVERTURN) {
+    bad.Add("ruling", "is required: RULING_UPHOLD or RULING_OVERTURN");
+  }
+  CheckRequiredNote(bad, "note", request.note(), kMaxReasonChars);
+  return Ok(bad, std::move(id));
+}
+
+absl::StatusOr<RatingsQuery> Validate(const v1::ListRatingsRequest& request) {
+  BadRequest bad;
+  RatingsQuery query;
+  const absl::StatusOr<int> page_size = api::PageSize(request.page_size());
+  Check(bad, "page_size", page_size.status());
+  query.page_size = page_size.value_or(0);
+  const int named = !request.supplier_team().empty() + !request.customer_team().empty() +
+                    !request.chain().empty();
+  if (named != 1) {
+    // Every field concerned: the ones set when several are, all when none is.
+    for (const auto& [field, value] : {std::pair("supplier_team", &request.supplier_team()),
+                                       std::pair("customer_team", &request.customer_team()),
+                                       std::pair("chain", &request.chain())}) {
+      if (named == 0 || !value->empty()) {
+        bad.Add(field, "exactly one of supplier_team, customer_team and chain is required");
+      }
+    }
+  } else if (!request.supplier_team().empty()) {
+    query.by = keys::RatingBy::kSupplier;
+    query.owner_id = CheckName(bad, "supplier_team", request.supplier_team(), api::kTeams);
+  } else if (!request.customer_team().empty()) {
+    query.by = keys::RatingBy::kCustomer;
+    query.owner_id = CheckName(bad, "customer_team", request.customer_team(), api::kTeams);
+  } else {
+    query.by = keys::RatingBy::kChain;
+    query.owner_id = CheckName(bad, "chain", request.chain(), api::kChains);
+  }
+  if (request.has_start_time()) {
+    CheckTimestamp(bad, "start_time", request.start_time());
+    query.start = FromProto(request.start_time());
+  }
+  if (request.has_end_time()) {
+    CheckTimestamp(bad, "end_time", request.end_time());
+    query.end = FromProto(request.end_time());
+  }
+  if (query.end < query.start) bad.Add("end_time", "must not be before start_time");
+  query.filter = absl::StrCat("ratings;by=", std::string(1, static_cast<char>(query.by)),
+                              ";owner=", query.owner_id, ";start=", absl::FormatTime(query.start),
+                              ";end=", absl::FormatTime(query.end));
+  return Ok(bad, std::move(query));
+}
 
 // --- Feedback threads.
 

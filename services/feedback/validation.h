@@ -11,7 +11,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "baton/feedback/v1/feedback_service.pb.h"
+#include "services/feedback/keys.h"
 
 namespace baton::feedback {
 
@@ -24,6 +26,29 @@ inline constexpr int kMinScore = 1;
 inline constexpr int kMaxScore = 5;
 
 // --- Ratings and disputes (ratings.cc).
+
+// Each returns the id the request names (the handoff's for RateHandoff,
+// the rating's otherwise).
+absl::StatusOr<std::string> Validate(const v1::RateHandoffRequest& request);
+absl::StatusOr<std::string> Validate(const v1::DisputeRatingRequest& request);
+absl::StatusOr<std::string> Validate(const v1::RuleOnDisputeRequest& request);
+
+// A valid ListRatingsRequest: which index, whose, the time range and the
+// page.
+struct RatingsQuery {
+  keys::RatingBy by = keys::RatingBy::kSupplier;
+  // The team or chain id.
+  std::string owner_id;
+  // [start, end) on create_time; InfinitePast / InfiniteFuture when open.
+  absl::Time start = absl::InfinitePast();
+  absl::Time end = absl::InfiniteFuture();
+  int page_size = 0;
+  // What the page token is bound to.
+  std::string filter;
+};
+// Exactly one of supplier_team, customer_team and chain; timestamps valid
+// and end_time not before start_time; page_size not negative.
+absl::StatusOr<RatingsQuery> Validate(const v1::ListRatingsRequest& request);
 
 // --- Feedback threads (threads.cc).
 
