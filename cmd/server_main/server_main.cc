@@ -98,6 +98,10 @@ void ParseServerFlags(int argc, char** argv, const MainDefaults& defaults) {
   if (absl::GetFlag(FLAGS_data_dir).empty()) absl::SetFlag(&FLAGS_data_dir, defaults.data_dir);
 }
 
+std::string Hs256KeyFile() {
+  return absl::GetFlag(FLAGS_jwt_algorithm) == "HS256" ? absl::GetFlag(FLAGS_jwt_key_file) : "";
+}
+
 int RunServer(std::vector<std::unique_ptr<server::ServiceModule>> modules,
               const StartupHook& hook) {
   log::Level level;

@@ -33,6 +33,12 @@ struct MainDefaults {
 // Parses the command line (exits on --help or an unknown flag). Call first.
 void ParseServerFlags(int argc, char** argv, const MainDefaults& defaults);
 
+// The path of --jwt_key_file when it holds an HS256 secret (--jwt_algorithm
+// HS256), else "": a binary that calls another Baton service may sign its
+// own service token with the key its peers verify with. After
+// ParseServerFlags.
+std::string Hs256KeyFile();
+
 // Runs after the modules are open and before serving: e.g. seeding demo
 // data. An error stops the start-up.
 using StartupHook = std::function<absl::Status()>;

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/strings/string_view.h"
 #include "baton/feedback/v1/feedback_service.pb.h"
 #include "services/feedback/keys.h"
 
@@ -53,6 +54,25 @@ absl::StatusOr<RatingsQuery> Validate(const v1::ListRatingsRequest& request);
 // --- Feedback threads (threads.cc).
 
 // --- Pulse (pulse.cc) and verdicts (verdicts.cc).
+
+// Questions of a pulse: every PulseQuestion but UNSPECIFIED.
+inline constexpr int kPulseQuestions = 4;
+
+// Every question answered exactly once with a score 1..5; the comment.
+absl::Status Validate(const v1::AnswerPulseRequest& request);
+// The team and period of a summary: `period` is "" when the request asks
+// for the current one.
+struct PulseSummaryTarget {
+  std::string team_id;
+  std::string period;
+};
+absl::StatusOr<PulseSummaryTarget> Validate(const v1::GetPulseSummaryRequest& request);
+// Whether `period` is a pulse period, "YYYY-MM" (month 01..12).
+bool IsPulsePeriod(absl::string_view period);
+// The work item's id (also the verdict's).
+absl::StatusOr<std::string> Validate(const v1::RecordVerdictRequest& request);
+// The verdict's id (also its work item's).
+absl::StatusOr<std::string> Validate(const v1::GetVerdictRequest& request);
 
 }  // namespace baton::feedback
 
