@@ -107,20 +107,20 @@ void FeedbackStore::ListFeedback(const Caller& caller, const v1::ListFeedbackReq
   };
   const bool department = listing->owner == ThreadOwner::kDepartment;
   if (department || SeesTeam(caller, listing->owner_id)) {
-    const bool allowed = !department || caller.heads(listing->owner_id) || caller.is_service() ||
-                         caller.is_admin();
+    const bool allowed =
+        !department || caller.heads(listing->owner_id) || caller.is_service() || caller.is_admin();
     return done(scan(allowed ? absl::OkStatus() : NotViewer(*listing)));
   }
   // Anyone else may only be the head of the team's department: ask which
   // that is (only then, and only for a head).
   if (!caller.principal.HasRole(auth::Role::kHead)) return done(scan(NotViewer(*listing)));
-  facts_->Team(listing->owner_id, FactsDeadline(caller),
-               [caller, listing = *listing, scan = std::move(scan),
-                done = std::move(done)](absl::StatusOr<TeamFact> team) mutable {
-                 if (!team.ok()) return done(team.status());
-                 done(scan(caller.heads(team->department_id) ? absl::OkStatus()
-                                                              : NotViewer(listing)));
-               });
+  facts_->Team(
+      listing->owner_id, FactsDeadline(caller),
+      [caller, listing = *listing, scan = std::move(scan),
+       done = std::move(done)](absl::StatusOr<TeamFact> team) mutable {
+        if (!team.ok()) return done(team.status());
+        done(scan(caller.heads(team->department_id) ? absl::OkStatus() : NotViewer(listing)));
+      });
 }
 
 absl::StatusOr<std::string> FeedbackStore::AuthorizeFeedbackWatch(

@@ -84,8 +84,7 @@ std::string StateName(v1::FeedbackState state) {
 
 absl::Status WrongState(const v1::Feedback& thread, absl::string_view hint) {
   const std::string state = StateName(thread.state());
-  return FailedPrecondition("WRONG_STATE",
-                            absl::StrCat(thread.name(), " is ", state, "; ", hint),
+  return FailedPrecondition("WRONG_STATE", absl::StrCat(thread.name(), " is ", state, "; ", hint),
                             {{"STATE", thread.name(), absl::StrCat("is ", state)}});
 }
 

@@ -62,21 +62,21 @@ void FindParties(HandoffFacts* facts, const Caller& caller, const FeedbackTarget
                    });
     return;
   }
-  facts->Team(caller.team, deadline,
-              [facts, target, deadline,
-               done = std::move(done)](absl::StatusOr<TeamFact> author) mutable {
-                if (!author.ok()) return done(author.status());
-                const bool about = !target.about_team_id.empty();
-                const std::string other = about ? target.about_team_id : target.against_team_id;
-                if (other.empty()) return done(Parties{*std::move(author), {}});
-                facts->Team(other, deadline,
-                            [about, author = *std::move(author),
-                             done = std::move(done)](absl::StatusOr<TeamFact> team) mutable {
-                              if (!team.ok()) return done(team.status());
-                              // An against_team only has to exist.
-                              done(Parties{std::move(author), about ? *std::move(team) : TeamFact{}});
-                            });
-              });
+  facts->Team(
+      caller.team, deadline,
+      [facts, target, deadline, done = std::move(done)](absl::StatusOr<TeamFact> author) mutable {
+        if (!author.ok()) return done(author.status());
+        const bool about = !target.about_team_id.empty();
+        const std::string other = about ? target.about_team_id : target.against_team_id;
+        if (other.empty()) return done(Parties{*std::move(author), {}});
+        facts->Team(other, deadline,
+                    [about, author = *std::move(author),
+                     done = std::move(done)](absl::StatusOr<TeamFact> team) mutable {
+                      if (!team.ok()) return done(team.status());
+                      // An against_team only has to exist.
+                      done(Parties{std::move(author), about ? *std::move(team) : TeamFact{}});
+                    });
+      });
 }
 
 v1::Reply MakeReply(const Caller& caller, absl::Time now, const std::string& text) {
@@ -109,49 +109,49 @@ void FeedbackStore::SubmitFeedback(const Caller& caller, const v1::SubmitFeedbac
       [this, caller, &request, response,
        done = std::move(done)](absl::StatusOr<Parties> parties) mutable {
         if (!parties.ok()) return done(parties.status());
-        Submit(
-            "SubmitFeedback", caller, request, response, std::move(done),
-            [this, caller, &request, response,
-             parties = *std::move(parties)](storage::Transaction& tx) -> absl::Status {
-              // Made here, on the committer: ids follow commit order.
-              const std::string id = ids_.Next();
-              const bool grievance = request.kind() == v1::FEEDBACK_KIND_GRIEVANCE;
-              // A grievance goes to the author's own department.
-              const TeamFact& heard_by = grievance ? parties.author : parties.addressee;
-              v1::Feedback thread;
-              thread.set_name(Name(kFeedback, id));
-              thread.set_kind(request.kind());
-              thread.set_state(v1::FEEDBACK_STATE_OPEN);
-              thread.set_author_team(Name(kTeams, parties.author.team_id));
-              thread.set_author_department(Name(kDepartments, parties.author.department_id));
-              thread.set_handoff(request.handoff());
-              if (!grievance) thread.set_addressee_team(Name(kTeams, parties.addressee.team_id));
-              thread.set_department(Name(kDepartments, heard_by.department_id));
-              thread.set_against_team(request.against_team());
-              thread.set_title(request.title());
-              thread.set_body(request.body());
-              *thread.mutable_respond_by() = ToProto(tx.now() + options_.SlaOf(request.kind()));
-              *thread.mutable_submitted_by() = ActorOf(caller);
-              *thread.mutable_create_time() = ToProto(tx.now());
-              *thread.mutable_update_time() = ToProto(tx.now());
-              tx.PutProto(threads_, keys::Id(id), thread);
-              if (!grievance) {
-                tx.Put(index_,
+        Submit("SubmitFeedback", caller, request, response, std::move(done),
+               [this, caller, &request, response,
+                parties = *std::move(parties)](storage::Transaction& tx) -> absl::Status {
+                 // Made here, on the committer: ids follow commit order.
+                 const std::string id = ids_.Next();
+                 const bool grievance = request.kind() == v1::FEEDBACK_KIND_GRIEVANCE;
+                 // A grievance goes to the author's own department.
+                 const TeamFact& heard_by = grievance ? parties.author : parties.addressee;
+                 v1::Feedback thread;
+                 thread.set_name(Name(kFeedback, id));
+                 thread.set_kind(request.kind());
+                 thread.set_state(v1::FEEDBACK_STATE_OPEN);
+                 thread.set_author_team(Name(kTeams, parties.author.team_id));
+                 thread.set_author_department(Name(kDepartments, parties.author.department_id));
+                 thread.set_handoff(request.handoff());
+                 if (!grievance) thread.set_addressee_team(Name(kTeams, parties.addressee.team_id));
+                 thread.set_department(Name(kDepartments, heard_by.department_id));
+                 thread.set_against_team(request.against_team());
+                 thread.set_title(request.title());
+                 thread.set_body(request.body());
+                 *thread.mutable_respond_by() = ToProto(tx.now() + options_.SlaOf(request.kind()));
+                 *thread.mutable_submitted_by() = ActorOf(caller);
+                 *thread.mutable_create_time() = ToProto(tx.now());
+                 *thread.mutable_update_time() = ToProto(tx.now());
+                 tx.PutProto(threads_, keys::Id(id), thread);
+                 if (!grievance) {
+                   tx.Put(
+                       index_,
                        keys::ThreadEntry(keys::ThreadBy::kAddressee, parties.addressee.team_id, id),
                        "");
-              }
-              tx.Put(index_, keys::ThreadEntry(keys::ThreadBy::kAuthor, parties.author.team_id, id),
-                     "");
-              tx.Put(index_,
-                     keys::ThreadEntry(keys::ThreadBy::kDepartment, heard_by.department_id, id),
-                     "");
-              StageEscalationKey(tx, index_, id, nullptr, thread);
-              AppendEvent(tx, &caller, [&](v1::Event& e) {
-                *e.mutable_feedback_submitted() = WithoutText(thread);
-              });
-              *response->mutable_feedback() = std::move(thread);
-              return absl::OkStatus();
-            });
+                 }
+                 tx.Put(index_,
+                        keys::ThreadEntry(keys::ThreadBy::kAuthor, parties.author.team_id, id), "");
+                 tx.Put(index_,
+                        keys::ThreadEntry(keys::ThreadBy::kDepartment, heard_by.department_id, id),
+                        "");
+                 StageEscalationKey(tx, index_, id, nullptr, thread);
+                 AppendEvent(tx, &caller, [&](v1::Event& e) {
+                   *e.mutable_feedback_submitted() = WithoutText(thread);
+                 });
+                 *response->mutable_feedback() = std::move(thread);
+                 return absl::OkStatus();
+               });
       });
 }
 
@@ -200,18 +200,19 @@ void FeedbackStore::AcknowledgeFeedback(const Caller& caller,
                                         v1::AcknowledgeFeedbackResponse* response, Done done) {
   absl::StatusOr<std::string> id = Validate(request);
   if (!id.ok()) return done(id.status());
-  ChangeThread("AcknowledgeFeedback", caller, request, response, response->mutable_feedback(),
-               *std::move(id), &v1::Event::mutable_feedback_acknowledged,
-               [caller](absl::Time now, v1::Feedback& thread) -> absl::Status {
-                 RETURN_IF_ERROR(RequireAddressee(caller, thread, "AcknowledgeFeedback"));
-                 if (thread.state() != v1::FEEDBACK_STATE_OPEN) {
-                   return WrongState(thread, "only an open thread is acknowledged");
-                 }
-                 thread.set_state(v1::FEEDBACK_STATE_ACKNOWLEDGED);
-                 *thread.mutable_acknowledge_time() = ToProto(now);
-                 return absl::OkStatus();
-               },
-               std::move(done));
+  ChangeThread(
+      "AcknowledgeFeedback", caller, request, response, response->mutable_feedback(),
+      *std::move(id), &v1::Event::mutable_feedback_acknowledged,
+      [caller](absl::Time now, v1::Feedback& thread) -> absl::Status {
+        RETURN_IF_ERROR(RequireAddressee(caller, thread, "AcknowledgeFeedback"));
+        if (thread.state() != v1::FEEDBACK_STATE_OPEN) {
+          return WrongState(thread, "only an open thread is acknowledged");
+        }
+        thread.set_state(v1::FEEDBACK_STATE_ACKNOWLEDGED);
+        *thread.mutable_acknowledge_time() = ToProto(now);
+        return absl::OkStatus();
+      },
+      std::move(done));
 }
 
 void FeedbackStore::RespondToFeedback(const Caller& caller,
@@ -220,8 +221,8 @@ void FeedbackStore::RespondToFeedback(const Caller& caller,
   absl::StatusOr<std::string> id = Validate(request);
   if (!id.ok()) return done(id.status());
   ChangeThread(
-      "RespondToFeedback", caller, request, response, response->mutable_feedback(),
-      *std::move(id), &v1::Event::mutable_feedback_replied,
+      "RespondToFeedback", caller, request, response, response->mutable_feedback(), *std::move(id),
+      &v1::Event::mutable_feedback_replied,
       [this, caller, &request](absl::Time now, v1::Feedback& thread) -> absl::Status {
         if (!IsAuthor(caller, thread) && !IsAddressee(caller, thread)) {
           return auth::Denied("NOT_PARTICIPANT",
@@ -241,37 +242,39 @@ void FeedbackStore::ResolveFeedback(const Caller& caller, const v1::ResolveFeedb
                                     v1::ResolveFeedbackResponse* response, Done done) {
   absl::StatusOr<std::string> id = Validate(request);
   if (!id.ok()) return done(id.status());
-  ChangeThread("ResolveFeedback", caller, request, response, response->mutable_feedback(),
-               *std::move(id), &v1::Event::mutable_feedback_resolved,
-               [this, caller, &request](absl::Time now, v1::Feedback& thread) -> absl::Status {
-                 RETURN_IF_ERROR(RequireAddressee(caller, thread, "ResolveFeedback"));
-                 RETURN_IF_ERROR(CheckOpenOrAcknowledged(thread));
-                 if (!request.note().empty()) {
-                   RETURN_IF_ERROR(CheckRoomForReply(thread, options_.max_replies));
-                   *thread.add_replies() = MakeReply(caller, now, request.note());
-                 }
-                 thread.set_state(v1::FEEDBACK_STATE_RESOLVED);
-                 *thread.mutable_close_time() = ToProto(now);
-                 return absl::OkStatus();
-               },
-               std::move(done));
+  ChangeThread(
+      "ResolveFeedback", caller, request, response, response->mutable_feedback(), *std::move(id),
+      &v1::Event::mutable_feedback_resolved,
+      [this, caller, &request](absl::Time now, v1::Feedback& thread) -> absl::Status {
+        RETURN_IF_ERROR(RequireAddressee(caller, thread, "ResolveFeedback"));
+        RETURN_IF_ERROR(CheckOpenOrAcknowledged(thread));
+        if (!request.note().empty()) {
+          RETURN_IF_ERROR(CheckRoomForReply(thread, options_.max_replies));
+          *thread.add_replies() = MakeReply(caller, now, request.note());
+        }
+        thread.set_state(v1::FEEDBACK_STATE_RESOLVED);
+        *thread.mutable_close_time() = ToProto(now);
+        return absl::OkStatus();
+      },
+      std::move(done));
 }
 
 void FeedbackStore::DismissFeedback(const Caller& caller, const v1::DismissFeedbackRequest& request,
                                     v1::DismissFeedbackResponse* response, Done done) {
   absl::StatusOr<std::string> id = Validate(request);
   if (!id.ok()) return done(id.status());
-  ChangeThread("DismissFeedback", caller, request, response, response->mutable_feedback(),
-               *std::move(id), &v1::Event::mutable_feedback_dismissed,
-               [caller, &request](absl::Time now, v1::Feedback& thread) -> absl::Status {
-                 RETURN_IF_ERROR(RequireAddressee(caller, thread, "DismissFeedback"));
-                 RETURN_IF_ERROR(CheckOpenOrAcknowledged(thread));
-                 thread.set_state(v1::FEEDBACK_STATE_DISMISSED);
-                 thread.set_dismiss_reason(request.reason());
-                 *thread.mutable_close_time() = ToProto(now);
-                 return absl::OkStatus();
-               },
-               std::move(done));
+  ChangeThread(
+      "DismissFeedback", caller, request, response, response->mutable_feedback(), *std::move(id),
+      &v1::Event::mutable_feedback_dismissed,
+      [caller, &request](absl::Time now, v1::Feedback& thread) -> absl::Status {
+        RETURN_IF_ERROR(RequireAddressee(caller, thread, "DismissFeedback"));
+        RETURN_IF_ERROR(CheckOpenOrAcknowledged(thread));
+        thread.set_state(v1::FEEDBACK_STATE_DISMISSED);
+        thread.set_dismiss_reason(request.reason());
+        *thread.mutable_close_time() = ToProto(now);
+        return absl::OkStatus();
+      },
+      std::move(done));
 }
 
 void FeedbackStore::ReopenFeedback(const Caller& caller, const v1::ReopenFeedbackRequest& request,
@@ -283,9 +286,9 @@ void FeedbackStore::ReopenFeedback(const Caller& caller, const v1::ReopenFeedbac
       &v1::Event::mutable_feedback_reopened,
       [this, caller, &request](absl::Time now, v1::Feedback& thread) -> absl::Status {
         if (!IsAuthor(caller, thread)) {
-          return auth::Denied("NOT_AUTHOR", absl::StrCat("ReopenFeedback of ", thread.name(),
-                                                         " is for its author team ",
-                                                         thread.author_team()));
+          return auth::Denied("NOT_AUTHOR",
+                              absl::StrCat("ReopenFeedback of ", thread.name(),
+                                           " is for its author team ", thread.author_team()));
         }
         if (!Closed(thread)) return WrongState(thread, "only a closed thread is reopened");
         if (thread.reopened()) {
@@ -313,8 +316,8 @@ void FeedbackStore::RecognizeGrievance(const Caller& caller,
   absl::StatusOr<std::string> id = Validate(request);
   if (!id.ok()) return done(id.status());
   ChangeThread(
-      "RecognizeGrievance", caller, request, response, response->mutable_feedback(),
-      *std::move(id), &v1::Event::mutable_grievance_recognized,
+      "RecognizeGrievance", caller, request, response, response->mutable_feedback(), *std::move(id),
+      &v1::Event::mutable_grievance_recognized,
       [caller, &request](absl::Time now, v1::Feedback& thread) -> absl::Status {
         if (!HeadsNamed(caller, thread.department())) {
           return auth::Denied("NOT_DEPARTMENT_HEAD",

@@ -52,7 +52,7 @@ class ThreadsFixture : public FeedbackStoreFixture {
   // Runs a change of a thread; the thread as it now stands.
   template <typename Request, typename Response>
   absl::StatusOr<v1::Feedback> Change(void (FeedbackStore::*method)(const Caller&, const Request&,
-                                                                     Response*, Done),
+                                                                    Response*, Done),
                                       const Caller& caller, const Request& request) {
     Response response;
     RETURN_IF_ERROR(Run(method, caller, request, &response));

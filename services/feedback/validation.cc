@@ -78,7 +78,8 @@ absl::StatusOr<FeedbackTarget> Validate(const v1::SubmitFeedbackRequest& request
   CheckRequestId(bad, request.request_id());
   FeedbackTarget target;
   const bool grievance = request.kind() == v1::FEEDBACK_KIND_GRIEVANCE;
-  if (request.kind() == v1::FEEDBACK_KIND_UNSPECIFIED || !v1::FeedbackKind_IsValid(request.kind())) {
+  if (request.kind() == v1::FEEDBACK_KIND_UNSPECIFIED ||
+      !v1::FeedbackKind_IsValid(request.kind())) {
     bad.Add("kind", "is required: PRAISE, COMPLAINT, SUGGESTION or GRIEVANCE");
   } else if (grievance) {
     if (!request.handoff().empty()) {
@@ -145,8 +146,7 @@ absl::StatusOr<ThreadListing> Validate(const v1::ListFeedbackRequest& request) {
   CheckOneOwner(bad,
                 {{"addressee_team", request.addressee_team(), ThreadOwner::kAddressee, kTeams},
                  {"author_team", request.author_team(), ThreadOwner::kAuthor, kTeams},
-                 {"department", request.department(), ThreadOwner::kDepartment,
-                  api::kDepartments}},
+                 {"department", request.department(), ThreadOwner::kDepartment, api::kDepartments}},
                 &listing);
   absl::StatusOr<int> page_size = api::PageSize(request.page_size());
   api::Check(bad, "page_size", page_size.status());
@@ -161,8 +161,7 @@ absl::StatusOr<ThreadListing> Validate(const v1::WatchFeedbackRequest& request) 
   ThreadListing listing;
   CheckOneOwner(bad,
                 {{"team", request.team(), ThreadOwner::kAddressee, kTeams},
-                 {"department", request.department(), ThreadOwner::kDepartment,
-                  api::kDepartments}},
+                 {"department", request.department(), ThreadOwner::kDepartment, api::kDepartments}},
                 &listing);
   return api::Ok(bad, std::move(listing));
 }
