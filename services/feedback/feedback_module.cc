@@ -1,5 +1,7 @@
 #include "services/feedback/feedback_module.h"
 
+#include <utility>
+
 #include "common/status/status_macros.h"
 #include "services/feedback/keys.h"
 
@@ -25,10 +27,22 @@ std::vector<server::HostedService> FeedbackModule::Services() {
   return {{service_.get(), FeedbackServiceImpl::kServiceName}};
 }
 
-void FeedbackModule::Start() {}
+void FeedbackModule::Start() {
+  if (!options_.escalation_timer) return;
+  FeedbackStore* store = store_.get();
+  escalation_timer_ = std::make_unique<DueTimer>(
+      "escalated feedback threads", [store] { return store->NextEscalation(); },
+      [store](size_t limit, int* marked, absl::AnyInvocable<void(absl::Status)> done) {
+        store->MarkEscalated(limit, marked, std::move(done));
+      },
+      clock_, options_.escalation_timer_options);
+  escalation_timer_->Start();
+}
 
 void FeedbackModule::BeginShutdown() { store_->event_log()->Close(); }
 
-void FeedbackModule::Stop() {}
+void FeedbackModule::Stop() {
+  if (escalation_timer_ != nullptr) escalation_timer_->Stop();
+}
 
 }  // namespace baton::feedback

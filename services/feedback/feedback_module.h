@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/server/service_module.h"
+#include "common/time/due_timer.h"
 #include "services/feedback/feedback_service.h"
 #include "services/feedback/feedback_store.h"
 #include "services/feedback/handoff_facts.h"
@@ -27,6 +28,8 @@ struct FeedbackModuleOptions {
   // Whether to run the escalation timer. Default: true. Tests that drive
   // MarkEscalated themselves with a fake clock turn it off.
   bool escalation_timer = true;
+  // How the escalation timer looks and retries.
+  DueTimerOptions escalation_timer_options;
 };
 
 class FeedbackModule final : public server::ServiceModule {
@@ -51,6 +54,7 @@ class FeedbackModule final : public server::ServiceModule {
   std::unique_ptr<HandoffFacts> facts_;
   std::unique_ptr<FeedbackStore> store_;
   std::unique_ptr<FeedbackServiceImpl> service_;
+  std::unique_ptr<DueTimer> escalation_timer_;
 };
 
 }  // namespace baton::feedback

@@ -151,6 +151,16 @@ class FeedbackStore {
   // The event form of a thread: without its text (title, body, replies,
   // notes), as the event log promises (events.proto).
   static v1::Feedback WithoutText(v1::Feedback feedback);
+  // threads.cc: a change to the stored thread `id` as `method`'s mutation:
+  // on the committer, loads it (NOT_FOUND), has `rule` check the caller
+  // and state and change it, stores it with its Escalation key kept in
+  // step, appends it without text as the event field `event`, and answers
+  // with it in `*out` (a field of `response`).
+  using ThreadRule = absl::AnyInvocable<absl::Status(absl::Time now, v1::Feedback& thread)>;
+  void ChangeThread(const char* method, const Caller& caller,
+                    const google::protobuf::Message& request, google::protobuf::Message* response,
+                    v1::Feedback* out, std::string id, v1::Feedback* (v1::Event::*event)(),
+                    ThreadRule rule, Done done);
   // When a facts lookup for `caller` gives up: the sooner of its deadline
   // and options().facts_timeout from now.
   absl::Time FactsDeadline(const Caller& caller) const;

@@ -53,6 +53,37 @@ absl::StatusOr<RatingsQuery> Validate(const v1::ListRatingsRequest& request);
 
 // --- Feedback threads (threads.cc).
 
+// What SubmitFeedback names, as bare ids ("" when absent).
+struct FeedbackTarget {
+  std::string handoff_id;
+  std::string about_team_id;
+  std::string against_team_id;
+};
+// Also the kind's shape: praise, complaints and suggestions name exactly
+// one of handoff and about_team and no against_team; a grievance names
+// neither handoff nor about_team.
+absl::StatusOr<FeedbackTarget> Validate(const v1::SubmitFeedbackRequest& request);
+// Each returns the thread's id.
+absl::StatusOr<std::string> Validate(const v1::AcknowledgeFeedbackRequest& request);
+absl::StatusOr<std::string> Validate(const v1::RespondToFeedbackRequest& request);
+absl::StatusOr<std::string> Validate(const v1::ResolveFeedbackRequest& request);
+absl::StatusOr<std::string> Validate(const v1::DismissFeedbackRequest& request);
+absl::StatusOr<std::string> Validate(const v1::ReopenFeedbackRequest& request);
+absl::StatusOr<std::string> Validate(const v1::RecognizeGrievanceRequest& request);
+absl::StatusOr<std::string> Validate(const v1::GetFeedbackRequest& request);
+
+// Whose threads a list or watch is about: exactly one owner.
+enum class ThreadOwner { kAddressee, kAuthor, kDepartment };
+struct ThreadListing {
+  ThreadOwner owner = ThreadOwner::kAddressee;
+  std::string owner_id;  // a team's or department's bare id
+  int page_size = 0;     // for lists: resolved (0 → the default)
+};
+// Also the filters: state and kind are UNSPECIFIED or a known value.
+absl::StatusOr<ThreadListing> Validate(const v1::ListFeedbackRequest& request);
+// kAddressee for `team`, kDepartment for `department`; page_size unused.
+absl::StatusOr<ThreadListing> Validate(const v1::WatchFeedbackRequest& request);
+
 // --- Pulse (pulse.cc) and verdicts (verdicts.cc).
 
 // Questions of a pulse: every PulseQuestion but UNSPECIFIED.
