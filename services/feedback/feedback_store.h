@@ -14,9 +14,10 @@
 // the last durable state. Ids of threads are made on the committer (commit
 // order); a rating's id is its handoff's, a verdict's its work item's.
 //
-// The methods live in one file per area: ratings.cc (ratings, disputes),
-// threads.cc (feedback threads, escalation), pulse.cc, verdicts.cc, and
-// feedback_store.cc (what they share).
+// The methods live in one file per area: ratings.cc and rating_queries.cc
+// (ratings, disputes), threads.cc, thread_queries.cc and escalation.cc
+// (feedback threads), pulse.cc, verdicts.cc, and feedback_store.cc (what
+// they share).
 //
 // Thread-safe.
 
