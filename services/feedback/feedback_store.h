@@ -149,6 +149,10 @@ class FeedbackStore {
   // actor (none when `caller` is null: the clock, pulse answers).
   void AppendEvent(storage::Transaction& tx, const Caller* caller,
                    const std::function<void(v1::Event&)>& fill);
+  // pulse.cc: the comments of a team's pulse for `period` into `summary`
+  // (at most a few hundred, the rest counted in comments_left_out).
+  absl::Status ReadComments(absl::string_view team_id, absl::string_view period,
+                            v1::PulseSummary* summary) const;
   // The event form of a thread: without its text (title, body, replies,
   // notes), as the event log promises (events.proto).
   static v1::Feedback WithoutText(v1::Feedback feedback);

@@ -73,6 +73,15 @@ std::string PulseTally(absl::string_view team_id, absl::string_view period) {
   return KeyWriter().Byte('T').Str(team_id).Str(period).Take();
 }
 
+std::string PulseCommentPrefix(absl::string_view team_id, absl::string_view period) {
+  return KeyWriter().Byte('K').Str(team_id).Str(period).Take();
+}
+
+std::string PulseComment(absl::string_view team_id, absl::string_view period,
+                         absl::string_view nonce) {
+  return KeyWriter().Byte('K').Str(team_id).Str(period).Str(nonce).Take();
+}
+
 std::string PulseAnswered(absl::string_view period, absl::string_view team_id,
                           absl::string_view subject) {
   return KeyWriter().Byte('M').Str(period).Str(team_id).Str(subject).Take();

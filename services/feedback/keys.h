@@ -8,7 +8,10 @@
 //   feedback.threads   id → Feedback
 //   feedback.verdicts  id → Verdict
 //   feedback.pulse     'T' team period → PulseSummary (the raw tally: every
-//                          count and comment; shown only as the API allows)
+//                          count; shown only as the API allows)
+//                      'K' team period nonce → comment (one per comment; the
+//                          random nonce orders them by nothing that can be
+//                          traced, and no answer rewrites the others)
 //                      'M' period team subject → ""  (answered this period)
 //   feedback.index     'S' supplier_team create_µs rating_id → ""
 //                      'C' customer_team create_µs rating_id → ""
@@ -65,6 +68,9 @@ bool ParseEscalation(absl::string_view key, absl::Time* respond_by, std::string*
 
 // Pulse: a team's tally for a period, and who answered.
 std::string PulseTally(absl::string_view team_id, absl::string_view period);
+std::string PulseComment(absl::string_view team_id, absl::string_view period,
+                         absl::string_view nonce);
+std::string PulseCommentPrefix(absl::string_view team_id, absl::string_view period);
 std::string PulseAnswered(absl::string_view period, absl::string_view team_id,
                           absl::string_view subject);
 

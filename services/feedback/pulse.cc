@@ -13,6 +13,9 @@
 #include "common/api/names.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "common/storage/key_codec.h"
+#include "common/status/rocksdb_status.h"
+#include "absl/random/random.h"
 #include "services/feedback/feedback_store.h"
 #include "services/feedback/keys.h"
 #include "services/feedback/validation.h"
@@ -71,15 +74,24 @@ void AddAnswer(const v1::AnswerPulseRequest& request, v1::PulseSummary& tally) {
     const int at = answer.score() - kMinScore;
     entry->set_distribution(at, entry->distribution(at) + 1);
   }
-  // Questions in enum order and comments sorted: the stored tally does not
-  // remember who came first.
+  // Questions in enum order: the stored tally does not remember who came
+  // first. Comments are stored apart (CommentNonce).
   std::sort(tally.mutable_questions()->begin(), tally.mutable_questions()->end(),
             [](const auto& a, const auto& b) { return a.question() < b.question(); });
-  if (request.comment().empty()) return;
-  auto* comments = tally.mutable_comments();
-  comments->Add(std::string(request.comment()));
-  std::sort(comments->begin(), comments->end());
 }
+
+// The key suffix of a new comment: random, so the comments' order says
+// nothing about who wrote them or when. Called on the committer only.
+std::string CommentNonce() {
+  thread_local absl::BitGen random;
+  std::string nonce(16, '\0');
+  for (char& c : nonce) c = static_cast<char>(absl::Uniform<uint8_t>(random));
+  return nonce;
+}
+
+// Most comments a summary shows, so that it stays well under any client's
+// message limit (200 × 2000 characters ≈ 1.2 MB at most).
+constexpr int kMaxShownComments = 200;
 
 // What the caller may see of `tally`.
 v1::PulseSummary Shown(v1::PulseSummary tally, int minimum_answers) {
@@ -152,6 +164,10 @@ void FeedbackStore::AnswerPulse(const Caller& caller, const v1::AnswerPulseReque
                  }
                  AddAnswer(request, tally);
                  tx.PutProto(pulse_, key, tally);
+                 if (!request.comment().empty()) {
+                   tx.Put(pulse_, keys::PulseComment(caller.team, period, CommentNonce()),
+                          request.comment());
+                 }
                  tx.Put(pulse_, marker, "");
                  // No actor: the event must not say who answered.
                  AppendEvent(tx, nullptr, [&](v1::Event& e) {
@@ -185,10 +201,38 @@ void FeedbackStore::GetPulseSummary(const Caller& caller, const v1::GetPulseSumm
                    tally.set_team(Name(kTeams, target.team_id));
                    tally.set_period(target.period);
                  }
-                 *response->mutable_summary() =
-                     Shown(std::move(tally), options().pulse_minimum_answers);
+                 tally = Shown(std::move(tally), options().pulse_minimum_answers);
+                 if (tally.answers() >= options().pulse_minimum_answers) {
+                   absl::Status read = ReadComments(target.team_id, target.period, &tally);
+                   if (!read.ok()) return done(read);
+                 }
+                 *response->mutable_summary() = std::move(tally);
                  done(absl::OkStatus());
                });
+}
+
+absl::Status FeedbackStore::ReadComments(absl::string_view team_id, absl::string_view period,
+                                         v1::PulseSummary* summary) const {
+  const std::string prefix = keys::PulseCommentPrefix(team_id, period);
+  const std::string end = storage::PrefixEnd(prefix);
+  std::shared_ptr<const rocksdb::Snapshot> pin;
+  rocksdb::ReadOptions options = store_->DurableReads(&pin);
+  rocksdb::Slice upper(end);
+  options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(options, pulse_));
+  int64_t left_out = 0;
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    if (summary->comments_size() < kMaxShownComments) {
+      summary->add_comments(it->value().ToString());
+    } else {
+      ++left_out;
+    }
+  }
+  RETURN_IF_ERROR(FromRocksDb(it->status()));
+  // Sorted for reading; which ones were chosen was random already.
+  std::sort(summary->mutable_comments()->begin(), summary->mutable_comments()->end());
+  summary->set_comments_left_out(left_out);
+  return absl::OkStatus();
 }
 
 }  // namespace baton::feedback

@@ -2,6 +2,7 @@
 // pulse_minimum_answers shown, and to the department's head and admins only;
 // nothing on the event log that could tell who said what.
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -320,6 +321,27 @@ TEST_F(FullPulseTest, ATeamsTallyIsBounded) {
   EXPECT_EQ(FeedbackLastSequence(), before);
   // Other teams have their own bound.
   EXPECT_OK(Answer(Consultation(), Answers(3, 3, 3, 3)));
+}
+
+}  // namespace
+}  // namespace baton::feedback
+
+namespace baton::feedback {
+namespace {
+
+// Comments are kept one record each; a summary shows a bounded number of
+// them and says how many it left out.
+TEST_F(PulseTest, ASummaryShowsAtMostTwoHundredCommentsAndCountsTheRest) {
+  constexpr int kAnswers = 203;
+  for (int i = 0; i < kAnswers; ++i) {
+    ASSERT_OK(Answer(Desk(i), Answers(4, 4, 4, 4, absl::StrCat("意见 ", i))));
+  }
+  auto summary = Summary(OpsHead());
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->answers(), kAnswers);
+  EXPECT_EQ(summary->comments_size(), 200);
+  EXPECT_EQ(summary->comments_left_out(), kAnswers - 200);
+  EXPECT_TRUE(std::is_sorted(summary->comments().begin(), summary->comments().end()));
 }
 
 }  // namespace
