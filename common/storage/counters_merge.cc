@@ -219,6 +219,9 @@ bool CountersMergeOperator::FullMergeV2(const MergeOperationInput& merge_in,
     }
   }
   std::string& out = merge_out->new_value;
+  // RocksDB promises an empty string, but its iterators (7.8) hand in the
+  // previous key's result: without the clear, values ran together.
+  out.clear();
   out.push_back(static_cast<char>(kValueTag));
   PutVarint(&out, sums.size());
   for (size_t i = 0; i < sums.size(); ++i) {

@@ -129,6 +129,21 @@ TEST(CountersMergeTest, HandComputed) {
   EXPECT_EQ(CounterAt(std::vector<int64_t>{1, 2}, 99), 0);
 }
 
+// RocksDB's iterators hand FullMergeV2 the previous key's result (7.8),
+// although the contract says the string is empty: the merge must clear it.
+TEST(CountersMergeTest, FullMergeOverwritesAStaleResultString) {
+  CountersMergeOperator op;
+  const std::vector<std::string> ops = {Op({{1, 2}})};
+  std::vector<rocksdb::Slice> slices(ops.begin(), ops.end());
+  rocksdb::Slice key("k");
+  rocksdb::MergeOperator::MergeOperationInput in(key, nullptr, slices, nullptr);
+  std::string out = Value({7, 7, 7});
+  rocksdb::Slice existing;
+  rocksdb::MergeOperator::MergeOperationOutput merge_out(out, existing);
+  ASSERT_TRUE(op.FullMergeV2(in, &merge_out));
+  EXPECT_THAT(Decoded(out), ElementsAre(0, 2));
+}
+
 TEST(CountersMergeTest, PartialMergeCombinesAndKeepsZeroIndexes) {
   auto merged = Partial({Op({{2, 5}, {9, 1}}), Op({{2, -5}}), Op({{0, 1}})});
   ASSERT_TRUE(merged.has_value());
@@ -295,6 +310,15 @@ TEST_F(CountersMergeDbTest, MergesSurviveCompactionAndReopen) {
     for (const auto& [key, expected] : model) {
       EXPECT_EQ(Read(key), expected) << key << " " << when;
     }
+    // Iterators merge too, reusing their result string from key to key.
+    std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(rocksdb::ReadOptions(), cf_));
+    size_t keys = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++keys) {
+      const std::string key = it->key().ToString();
+      EXPECT_EQ(Decoded(it->value().ToString()), model[key]) << key << " scanned " << when;
+    }
+    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+    EXPECT_EQ(keys, model.size()) << when;
   };
   for (int round = 0; round < 6; ++round) {
     for (int i = 0; i < 200; ++i) {
