@@ -105,12 +105,15 @@ class GrpcEventStream final : public EventStream,
     {
       absl::MutexLock lock(&mu_);
       reading_ = false;
-      if (!ok) {
+      if (ok) {
+        if (absl::Status taken = TakeLocked(Flatten(incoming_)); !taken.ok()) {
+          error_ = std::move(taken);
+        }
+      }
+      // A Cancel() during this read left the hold to us.
+      if (!ok || !error_.ok() || cancelled_) {
         release = StopReadingLocked();
-      } else if (absl::Status taken = TakeLocked(Flatten(incoming_)); !taken.ok()) {
-        error_ = std::move(taken);
-        release = StopReadingLocked();
-      } else if (!cancelled_ && buffer_.size() < max_buffered_) {
+      } else if (buffer_.size() < max_buffered_) {
         next = reading_ = true;
       }
     }
