@@ -102,10 +102,17 @@ inline std::vector<hv1::Event> OrgEvents() {
   return events;
 }
 
-inline fv1::Rating Rating(const std::string& handoff, std::vector<int> scores) {
+// A rating of `handoff` by `customer` of `supplier` (in ops), scores
+// overall, completeness, accuracy, timeliness, communication.
+inline fv1::Rating Rating(const std::string& handoff, const std::string& supplier,
+                          const std::string& customer, std::vector<int> scores) {
   fv1::Rating r;
   r.set_name("ratings/" + handoff);
   r.set_handoff("handoffs/" + handoff);
+  r.set_chain("chains/new-patient");
+  r.set_supplier_team("teams/" + supplier);
+  r.set_customer_team("teams/" + customer);
+  r.set_supplier_department("departments/ops");
   fv1::Scores* s = r.mutable_scores();
   s->set_overall(scores[0]);
   s->set_completeness(scores[1]);
@@ -115,10 +122,62 @@ inline fv1::Rating Rating(const std::string& handoff, std::vector<int> scores) {
   return r;
 }
 
-// A rating store, its queue and both appliers.
+inline hv1::Event Offered(const hv1::Handoff& h) {
+  hv1::Event e;
+  *e.mutable_handoff_offered() = h;
+  return e;
+}
+inline hv1::Event Accepted(const hv1::Handoff& h, absl::Time decide) {
+  hv1::Event e;
+  *e.mutable_handoff_accepted() = Decided(h, decide);
+  return e;
+}
+inline hv1::Event Returned(const hv1::Handoff& h, absl::Time decide) {
+  hv1::Event e;
+  *e.mutable_handoff_returned() = Decided(h, decide);
+  return e;
+}
+inline hv1::Event Created(const hv1::WorkItem& item) {
+  hv1::Event e;
+  *e.mutable_work_item_created() = item;
+  return e;
+}
+
+// The scripted morning (2026-11-23, Asia/Shanghai), SLA 2 h:
+//   h1: item1 outreach → front-desk, offered 10:00, accepted 11:00 at
+//       attempt 1: F 100, T 100, unrated q = 100; latency 1 h (bucket 13).
+//   h2: item2 the same, offered 10:00, returned 11:30: scored as attempt
+//       2, F 50, T 100, q = (0.3·50 + 0.2·100) / 0.5 = 70; latency 1.5 h
+//       (bucket 13).
+//   h3: item2 again at attempt 2, offered 13:00 (due 15:00), accepted
+//       16:00: F 50, T = 100·(1 − 1 h / 2 h) = 50, q = 50; latency 3 h
+//       (bucket 15).
+inline std::vector<hv1::Event> MorningEvents() {
+  const auto h1 = Handoff("h1", "item1", 1, "outreach", "front-desk", 1, At(10), absl::Hours(2));
+  const auto h2 = Handoff("h2", "item2", 1, "outreach", "front-desk", 1, At(10), absl::Hours(2));
+  const auto h3 = Handoff("h3", "item2", 1, "outreach", "front-desk", 2, At(13), absl::Hours(2));
+  return {Created(Item("item1", 0, "outreach", At(9))),
+          Created(Item("item2", 0, "outreach", At(9))),
+          Offered(h1),
+          Offered(h2),
+          Accepted(h1, At(11)),
+          Returned(h2, At(11, 30)),
+          Offered(h3),
+          Accepted(h3, At(16))};
+}
+
+// A rating store, its queue and both appliers, the org in place.
 class ApplyFixture : public ::testing::Test {
  protected:
-  void SetUp() override { Open(); }
+  // Opens the store and applies OrgEvents.
+  void SetUp() override {
+    Open();
+    for (const hv1::Event& event : OrgEvents()) ASSERT_TRUE(Apply(event).ok());
+  }
+  // Applies MorningEvents.
+  void Morning() {
+    for (const hv1::Event& event : MorningEvents()) ASSERT_TRUE(Apply(event).ok());
+  }
 
   void Open() {
     auto store = storage::Store::Open(RatingStoreOptions(dir_.Sub("rating")));
