@@ -1,6 +1,5 @@
 #include "services/rating/feedback_applier.h"
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -190,29 +189,15 @@ class Application : public EventStep {
                      EventId("verdict.work_item", verdict.work_item(), api::kWorkItems));
     ASSIGN_OR_RETURN(v1::StoredItem stored, LoadItem(tx_, cfs_, item));
     const DayNumber day = Day(verdict.create_time());
-    const int64_t score = verdict.score();
-    auto count = [&](const RollupOwner& owner) {
-      rollups_.Add(owner, day, slot::kVerdicts, 1);
-      rollups_.Add(owner, day, slot::kVerdictSum, score);
-      rollups_.Add(owner, day, VerdictSlot(verdict.score()), 1);
-    };
-    std::set<std::string> departments;
-    for (const v1::StoredItemTeam& team : stored.teams()) {
-      const RollupOwner owner{.scope = Scope::kSupplierTeam, .id = team.team()};
-      count(owner);
-      if (team.passed_first()) {
-        rollups_.Add(owner, day, slot::kVerdictsFirstPass, 1);
-        rollups_.Add(owner, day, slot::kVerdictSumFirstPass, score);
-      }
-      if (team.reworked()) {
-        rollups_.Add(owner, day, slot::kVerdictsReworked, 1);
-        rollups_.Add(owner, day, slot::kVerdictSumReworked, score);
-      }
-      if (!team.department().empty()) departments.insert(team.department());
+    if (!stored.finished()) {
+      // The handoff log is behind: count it when the item finishes there,
+      // so that every team that held it is known.
+      stored.mutable_pending_verdict()->set_score(verdict.score());
+      stored.mutable_pending_verdict()->set_day(day);
+      StoreItem(tx_, cfs_, item, stored);
+      return absl::OkStatus();
     }
-    for (const std::string& department : departments) {
-      count({.scope = Scope::kDepartment, .id = department});
-    }
+    CountVerdict(stored, verdict.score(), day, rollups_);
     return absl::OkStatus();
   }
 };

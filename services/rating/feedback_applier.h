@@ -46,6 +46,10 @@
 //                     still held the item at the end is in neither split).
 //                     Each distinct department of those teams gets it once
 //                     (count, sum, histogram). On the verdict's day.
+//                     PENDING: a verdict on an item the handoff log has not
+//                     yet finished (completed or dropped) is kept in the
+//                     item's record and counted when it finishes there, so
+//                     that every team that held it is known.
 //   others            (pulse answers, replies, resolutions…) nothing.
 //
 // Errors: INVALID_ARGUMENT when the bytes are not a feedback Event, a name

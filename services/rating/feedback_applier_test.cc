@@ -184,6 +184,11 @@ TEST_F(FeedbackApplierTest, EscalationsAndGrievancesCount) {
 // first-pass split.
 TEST_F(FeedbackApplierTest, VerdictGoesToEveryTeamThatHeldTheItem) {
   Morning();
+  hv1::Event dropped;
+  *dropped.mutable_work_item_dropped() = Item("item2", 1, "front-desk", At(17));
+  ASSERT_THAT(Apply(dropped), IsOk());
+  *dropped.mutable_work_item_dropped() = Item("item1", 1, "front-desk", At(17));
+  ASSERT_THAT(Apply(dropped), IsOk());
   fv1::Event e;
   fv1::Verdict* verdict = e.mutable_verdict_recorded();
   verdict->set_name("verdicts/item2");
@@ -214,6 +219,30 @@ TEST_F(FeedbackApplierTest, VerdictGoesToEveryTeamThatHeldTheItem) {
   EXPECT_EQ(storage::CounterAt(c, slot::kVerdicts), 2);
   EXPECT_EQ(storage::CounterAt(c, slot::kVerdictSum), 7);
   EXPECT_EQ(Count(SupplierTeam("consult"), slot::kVerdicts), 0);
+}
+
+// The feedback log ran ahead: item2's verdict comes before the handoff log
+// dropped it. It waits in the item's record, then counts (on its own day)
+// for both teams once the drop arrives.
+TEST_F(FeedbackApplierTest, VerdictBeforeTheItemFinishedWaitsForIt) {
+  Morning();
+  fv1::Event e;
+  e.mutable_verdict_recorded()->set_work_item("workItems/item2");
+  e.mutable_verdict_recorded()->set_score(4);
+  *e.mutable_verdict_recorded()->mutable_create_time() = ToProto(At(10, 0, 24));
+  ASSERT_THAT(Apply(e), IsOk());
+  EXPECT_TRUE(Window(SupplierTeam("outreach"), kDay + 1, kDay + 2).empty());
+
+  hv1::Event dropped;
+  *dropped.mutable_work_item_dropped() = Item("item2", 1, "front-desk", At(17));
+  ASSERT_THAT(Apply(dropped), IsOk());
+  for (const RollupOwner& owner : {SupplierTeam("outreach"), SupplierTeam("front-desk")}) {
+    const std::vector<int64_t> c = Window(owner, kDay + 1, kDay + 2);
+    EXPECT_EQ(storage::CounterAt(c, slot::kVerdicts), 1);
+    EXPECT_EQ(storage::CounterAt(c, slot::kVerdictSum), 4);
+  }
+  EXPECT_EQ(Count(Department("ops"), slot::kVerdicts), 0);
+  EXPECT_EQ(storage::CounterAt(Window(Department("ops"), kDay + 1, kDay + 2), slot::kVerdicts), 1);
 }
 
 TEST_F(FeedbackApplierTest, RefusesScoresOutOfRange) {

@@ -29,7 +29,7 @@ class Application : public EventStep {
       case hv1::Event::kWorkItemCreated:
         return Finish(ItemCreated(event.work_item_created()));
       case hv1::Event::kWorkItemCompleted:
-        return Finish(ItemAtStage(event.work_item_completed(), slot::kPassed));
+        return Finish(ItemCompleted(event.work_item_completed()));
       case hv1::Event::kWorkItemDropped:
         return Finish(ItemDropped(event.work_item_dropped()));
       case hv1::Event::kHandoffOffered:
@@ -95,7 +95,27 @@ class Application : public EventStep {
     return absl::OkStatus();
   }
 
+  absl::Status ItemCompleted(const hv1::WorkItem& item) {
+    RETURN_IF_ERROR(ItemAtStage(item, slot::kPassed));
+    return ItemFinished(item);
+  }
+
+  // Marks the item finished and counts a verdict that came before.
+  absl::Status ItemFinished(const hv1::WorkItem& item) {
+    ASSIGN_OR_RETURN(std::string id, EventId("work_item.name", item.name(), api::kWorkItems));
+    ASSIGN_OR_RETURN(v1::StoredItem stored, LoadItem(tx_, cfs_, id));
+    stored.set_finished(true);
+    if (stored.has_pending_verdict()) {
+      CountVerdict(stored, stored.pending_verdict().score(), stored.pending_verdict().day(),
+                   rollups_);
+      stored.clear_pending_verdict();
+    }
+    StoreItem(tx_, cfs_, id, stored);
+    return absl::OkStatus();
+  }
+
   absl::Status ItemDropped(const hv1::WorkItem& item) {
+    RETURN_IF_ERROR(ItemFinished(item));
     ASSIGN_OR_RETURN(RollupOwner stage, StageOf(item));
     ASSIGN_OR_RETURN(std::string team,
                      EventId("work_item.holder_team", item.holder_team(), api::kTeams));

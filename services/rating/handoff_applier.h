@@ -14,6 +14,8 @@
 //   work_item_completed its (last) stage: kPassed +1
 //   work_item_dropped   its stage, its holder team (as supplier) and that
 //                       team's department: kDrops +1
+//                       Both finish the item: a verdict that came first
+//                       (feedback_applier.h) is counted now.
 //   handoff_offered     kOffers +1 on the offer day; the handoff's record
 //                       is stored (kept pending rating, if one came first)
 //   handoff_accepted    on the decide day: kAccepts, kDecided +1, kFirstPass

@@ -1,6 +1,7 @@
 #include "services/rating/handoff_record.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "common/api/names.h"
@@ -66,6 +67,31 @@ absl::StatusOr<v1::StoredItem> LoadItem(storage::Transaction& tx, const RatingCf
 void StoreItem(storage::Transaction& tx, const RatingCfs& cfs, absl::string_view id,
                const v1::StoredItem& item) {
   tx.PutProto(cfs.items, ItemRecordKey(id), item);
+}
+
+void CountVerdict(const v1::StoredItem& item, int score, DayNumber day, RollupWriter& rollups) {
+  auto count = [&](const RollupOwner& owner) {
+    rollups.Add(owner, day, slot::kVerdicts, 1);
+    rollups.Add(owner, day, slot::kVerdictSum, score);
+    rollups.Add(owner, day, VerdictSlot(score), 1);
+  };
+  std::set<std::string> departments;
+  for (const v1::StoredItemTeam& team : item.teams()) {
+    const RollupOwner owner{.scope = Scope::kSupplierTeam, .id = team.team()};
+    count(owner);
+    if (team.passed_first()) {
+      rollups.Add(owner, day, slot::kVerdictsFirstPass, 1);
+      rollups.Add(owner, day, slot::kVerdictSumFirstPass, score);
+    }
+    if (team.reworked()) {
+      rollups.Add(owner, day, slot::kVerdictsReworked, 1);
+      rollups.Add(owner, day, slot::kVerdictSumReworked, score);
+    }
+    if (!team.department().empty()) departments.insert(team.department());
+  }
+  for (const std::string& department : departments) {
+    count({.scope = Scope::kDepartment, .id = department});
+  }
 }
 
 absl::StatusOr<std::string> DepartmentOf(storage::Transaction& tx, const RatingCfs& cfs,

@@ -63,6 +63,13 @@ absl::StatusOr<v1::StoredItem> LoadItem(storage::Transaction& tx, const RatingCf
 void StoreItem(storage::Transaction& tx, const RatingCfs& cfs, absl::string_view id,
                const v1::StoredItem& item);
 
+// Counts the outside customer's verdict `score` (1–5) on `day` for the
+// teams that held `item` (the attribution rule of feedback_applier.h):
+// each team gets kVerdicts +1, kVerdictSum += score and the verdict
+// histogram, plus the first-pass or reworked split it is in; each distinct
+// department of those teams gets the count, sum and histogram once.
+void CountVerdict(const v1::StoredItem& item, int score, DayNumber day, RollupWriter& rollups);
+
 // The department id of team `team_id` as learnt from the org events, or ""
 // when unknown.
 absl::StatusOr<std::string> DepartmentOf(storage::Transaction& tx, const RatingCfs& cfs,
