@@ -1,0 +1,156 @@
+#include "services/rating/rating_queries.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "baton/rating/v1/stored.pb.h"
+#include "common/api/names.h"
+#include "common/status/errors.h"
+#include "common/status/rocksdb_status.h"
+#include "common/status/status_macros.h"
+#include "common/time/proto_time.h"
+#include "services/rating/figures.h"
+
+namespace baton::rating {
+
+v1::Window DayRange::ToProto() const {
+  v1::Window window;
+  window.set_start_day(DayCalendar::Format(from));
+  window.set_end_day(DayCalendar::Format(to - 1));
+  return window;
+}
+
+absl::StatusOr<DayRange> ResolveWindow(const v1::Window& window, DayNumber today) {
+  if (window.start_day().empty() && window.end_day().empty()) {
+    return DayRange{today - kDefaultWindowDays + 1, today + 1};
+  }
+  auto day = [](absl::string_view field, const std::string& text) -> absl::StatusOr<DayNumber> {
+    if (text.empty()) return InvalidField(std::string(field), "is required with the other day");
+    absl::StatusOr<DayNumber> day = DayCalendar::Parse(text);
+    if (!day.ok()) return InvalidField(std::string(field), "must be a day, YYYY-MM-DD");
+    return *day;
+  };
+  ASSIGN_OR_RETURN(DayNumber start, day("window.start_day", window.start_day()));
+  ASSIGN_OR_RETURN(DayNumber end, day("window.end_day", window.end_day()));
+  if (end < start) return InvalidField("window.end_day", "must not be before window.start_day");
+  if (end - start + 1 > kMaxWindowDays) {
+    return InvalidField("window.end_day",
+                        absl::StrCat("a window is at most ", kMaxWindowDays, " days"));
+  }
+  return DayRange{start, end + 1};
+}
+
+RatingQueries::Reads RatingQueries::DurableReads() const {
+  Reads reads;
+  reads.options = store_->DurableReads(&reads.pin);
+  return reads;
+}
+
+absl::StatusOr<std::vector<int64_t>> RatingQueries::Sum(const Reads& reads,
+                                                        const RollupOwner& owner,
+                                                        DayRange range) const {
+  ASSIGN_OR_RETURN(
+      std::vector<DayCounters> days,
+      ReadRollupWindow(store_->db(), cfs_.rollups, reads.options, owner, range.from, range.to));
+  return SumDays(days);
+}
+
+absl::StatusOr<std::optional<double>> RatingQueries::DepartmentMean(const Reads& reads,
+                                                                    const std::string& department,
+                                                                    DayRange range) const {
+  if (department.empty()) return std::nullopt;
+  ASSIGN_OR_RETURN(std::vector<int64_t> counters,
+                   Sum(reads, {.scope = Scope::kDepartment, .id = department}, range));
+  return MeanQualityOf(counters);
+}
+
+absl::StatusOr<std::string> RatingQueries::TeamDepartment(const Reads& reads,
+                                                          absl::string_view team) const {
+  std::string department;
+  const rocksdb::Status s =
+      store_->db()->Get(reads.options, cfs_.org, TeamDepartmentKey(team), &department);
+  if (s.IsNotFound()) return NotFound(api::Name(api::kTeams, team));
+  RETURN_IF_ERROR(FromRocksDb(s));
+  return department;
+}
+
+absl::StatusOr<v1::HandoffScore> RatingQueries::GetHandoffScore(
+    absl::string_view handoff_id) const {
+  const std::string name = api::Name(api::kHandoffs, handoff_id);
+  v1::StoredHandoff record;
+  ASSIGN_OR_RETURN(bool found,
+                   store_->GetProto(cfs_.handoffs, HandoffRecordKey(handoff_id), &record));
+  const bool accepted = record.state() == v1::STORED_HANDOFF_STATE_ACCEPTED;
+  if (!found || !(accepted || record.state() == v1::STORED_HANDOFF_STATE_RETURNED)) {
+    return NotFound(name);
+  }
+  // The facts as Reconcile (handoff_record.cc) builds them, so that the
+  // parts shown add up to the q in the rollups.
+  const bool rated = record.rating().scores_size() > 0;
+  const absl::Time offer = FromProto(record.offer_time());
+  const absl::Time due = FromProto(record.due_time());
+  HandoffFacts facts;
+  if (accepted && rated && !record.overturned()) facts.overall_rating = record.rating().scores(0);
+  facts.attempt = std::max(1, record.attempt()) + (accepted ? 0 : 1);
+  facts.decide_time = FromProto(record.decide_time());
+  facts.due_time = due;
+  facts.sla = std::max(due - offer, absl::Seconds(1));
+  absl::StatusOr<ScoreParts> parts = ScoreHandoff(facts, rules_);
+  if (!parts.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("the stored record of ", name, " does not score: ", parts.status().message()));
+  }
+
+  v1::HandoffScore score;
+  score.set_handoff(name);
+  score.set_work_item(api::Name(api::kWorkItems, record.work_item()));
+  score.set_chain(api::Name(api::kChains, record.chain()));
+  score.set_to_stage(record.to_stage());
+  score.set_supplier_team(api::Name(api::kTeams, record.supplier_team()));
+  score.set_customer_team(api::Name(api::kTeams, record.customer_team()));
+  score.set_attempt(record.attempt());
+  *score.mutable_decide_time() = record.decide_time();
+  *score.mutable_due_time() = record.due_time();
+  if (parts->rating) score.set_rating_part(*parts->rating);
+  score.set_first_pass_part(parts->first_pass);
+  score.set_timeliness_part(parts->timeliness);
+  score.set_quality(parts->quality);
+  score.set_rules_version(parts->rules_version);
+  score.set_rating_overturned(rated && record.overturned());
+  return score;
+}
+
+absl::StatusOr<v1::Scorecard> RatingQueries::TeamScorecard(absl::string_view team_id,
+                                                           const v1::Window& window) const {
+  ASSIGN_OR_RETURN(const DayRange now, ResolveWindow(window, Today()));
+  const DayRange before = now.Previous();
+  const Reads reads = DurableReads();
+  ASSIGN_OR_RETURN(const std::string department, TeamDepartment(reads, team_id));
+
+  v1::Scorecard card;
+  card.set_team(api::Name(api::kTeams, team_id));
+  if (!department.empty()) card.set_department(api::Name(api::kDepartments, department));
+  *card.mutable_window() = now.ToProto();
+  *card.mutable_previous_window() = before.ToProto();
+  const RollupOwner supplier{.scope = Scope::kSupplierTeam, .id = std::string(team_id)};
+  const RollupOwner customer{.scope = Scope::kCustomerTeam, .id = std::string(team_id)};
+  for (const DayRange& range : {now, before}) {
+    const bool current = range.from == now.from;
+    ASSIGN_OR_RETURN(std::optional<double> mean, DepartmentMean(reads, department, range));
+    ASSIGN_OR_RETURN(std::vector<int64_t> as_supplier, Sum(reads, supplier, range));
+    ASSIGN_OR_RETURN(std::vector<int64_t> as_customer, Sum(reads, customer, range));
+    *(current ? card.mutable_as_supplier() : card.mutable_previous_as_supplier()) =
+        SideFiguresOf(as_supplier, mean, rules_);
+    *(current ? card.mutable_as_customer() : card.mutable_previous_as_customer()) =
+        SideFiguresOf(as_customer, mean, rules_);
+    if (current) {
+      // The appliers put feedback and verdicts on the supplier-team rollup.
+      *card.mutable_feedback() = FeedbackFiguresOf(as_supplier);
+      *card.mutable_verdicts() = VerdictFiguresOf(as_supplier);
+    }
+  }
+  *card.mutable_as_of() = ToProto(clock_->Now());
+  return card;
+}
+
+}  // namespace baton::rating
