@@ -86,10 +86,13 @@ class RatingQueries {
   absl::StatusOr<v1::HandoffScore> GetHandoffScore(absl::string_view handoff_id) const;
 
   // Team `team_id`'s scorecard over `window` (ResolveWindow) and the
-  // previous window: both sides (SideFigures below), its feedback and the
-  // verdicts attributed to it (all from its supplier-team rollup, where the
-  // appliers put them). NOT_FOUND naming "teams/{id}" when no team_created
-  // event named it; INVALID_ARGUMENT for the window; DATA_LOSS, RocksDB's.
+  // previous window: its SideFigures as supplier and as customer (each
+  // side's score with m = the mean quality of the team's department over
+  // the same window, from the department's rollup, and C =
+  // rules.prior_weight), its feedback and the verdicts attributed to it
+  // (both from its supplier-team rollup, where the appliers put them). NOT_FOUND naming
+  // "teams/{id}" when no team_created event named it; INVALID_ARGUMENT for the window; DATA_LOSS,
+  // RocksDB's.
   absl::StatusOr<v1::Scorecard> TeamScorecard(absl::string_view team_id,
                                               const v1::Window& window) const;
 
