@@ -12,6 +12,7 @@
 // FAILS before that keeps it NOT_SERVING (GetConsumerStatus says why).
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
