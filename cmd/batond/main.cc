@@ -9,14 +9,19 @@
 #include "services/feedback/feedback_module.h"
 #include "services/feedback/local_handoff_facts.h"
 #include "services/handoff/handoff_module.h"
+#include "services/rating/local_sources.h"
+#include "services/rating/rating_module.h"
 
+ABSL_FLAG(std::string, time_zone, "UTC",
+          "the organisation's IANA time zone (e.g. Asia/Shanghai): the rating service's day "
+          "buckets");
 ABSL_FLAG(bool, seed_demo, false,
           "create the demo clinic organisation and its new-patient chain at start-up");
 
 int main(int argc, char** argv) {
   baton::cmd::ParseServerFlags(
       argc, argv,
-      {.usage = "batond: all Baton services in one process (handoff and feedback for now).\n"
+      {.usage = "batond: all Baton services in one process (handoff, feedback and rating).\n"
                 "Usage: batond --jwt_key_file=KEY [--listen=0.0.0.0:7400] [--data_dir=DIR]\n"
                 "       batond --insecure_dev_mode --seed_demo   (local try-out)",
        .listen = "127.0.0.1:7400",
@@ -27,9 +32,16 @@ int main(int argc, char** argv) {
   auto feedback = std::make_unique<baton::feedback::FeedbackModule>(
       baton::feedback::FeedbackModuleOptions{.feedback = baton::cmd::FeedbackOptionsFromFlags(),
                                              .facts = baton::feedback::LocalFacts(handoff_module)});
+  baton::feedback::FeedbackModule* feedback_module = feedback.get();
+  // Rating reads both logs in-process too, after they opened.
+  auto rating = std::make_unique<baton::rating::RatingModule>(baton::rating::RatingModuleOptions{
+      .handoff_source = baton::rating::LocalHandoffSource(handoff_module),
+      .feedback_source = baton::rating::LocalFeedbackSource(feedback_module),
+      .time_zone = absl::GetFlag(FLAGS_time_zone)});
   std::vector<std::unique_ptr<baton::server::ServiceModule>> modules;
   modules.push_back(std::move(handoff));
   modules.push_back(std::move(feedback));
+  modules.push_back(std::move(rating));
   return baton::cmd::RunServer(std::move(modules), [handoff_module] {
     return absl::GetFlag(FLAGS_seed_demo) ? baton::cmd::SeedDemo(*handoff_module->store())
                                           : absl::OkStatus();

@@ -30,18 +30,28 @@ absl::StatusOr<std::unique_ptr<ModuleHost>> ModuleHost::Open(
   host->queue_ =
       std::make_unique<storage::CommitQueue>(host->store_.get(), options.clock, options.queue);
 
-  const ModuleContext context{.store = host->store_.get(),
-                              .queue = host->queue_.get(),
-                              .clock = options.clock,
-                              .identity = host->identity_.get()};
   host->server_ = std::make_unique<ServerHost>(options.server, host->identity_.get());
   for (auto& module : modules) {
+    const size_t index = host->modules_.size();
+    const bool ready = module->ReadyAtStart();
+    {
+      absl::MutexLock lock(&host->health_mu_);
+      host->ready_.push_back(ready);
+    }
+    const ModuleContext context{
+        .store = host->store_.get(),
+        .queue = host->queue_.get(),
+        .clock = options.clock,
+        .identity = host->identity_.get(),
+        .set_ready = [raw_host, index](bool ready) { raw_host->OnModuleReady(index, ready); }};
     if (absl::Status s = module->Open(context); !s.ok()) {
       return absl::Status(s.code(),
                           absl::StrCat("opening the ", module->name(), " service: ", s.message()));
     }
+    std::vector<std::string>& names = host->health_names_.emplace_back();
     for (HostedService& hosted : module->Services()) {
-      host->server_->AddService(hosted.service, std::move(hosted.health_name));
+      names.push_back(hosted.health_name);
+      host->server_->AddService(hosted.service, std::move(hosted.health_name), ready);
     }
     ServiceModule* raw = module.get();
     host->server_->OnShutdown([raw] { raw->BeginShutdown(); });
@@ -64,7 +74,7 @@ absl::Status ModuleHost::Start() {
     absl::MutexLock lock(&health_mu_);
     if (absl::Status s = server_->Start(); !s.ok()) return s;
     started_ = true;
-    if (!storage_serving_) server_->SetServing(false);
+    ApplyHealthLocked();
   }
   for (auto& module : modules_) module->Start();
   return absl::OkStatus();
@@ -74,8 +84,27 @@ void ModuleHost::OnStorageHealth(bool serving) {
   absl::MutexLock lock(&health_mu_);
   storage_serving_ = serving;
   log::Warn(serving ? "storage recovered: serving" : "storage refuses writes: NOT_SERVING");
+  ApplyHealthLocked();
+}
+
+void ModuleHost::OnModuleReady(size_t index, bool ready) {
+  absl::MutexLock lock(&health_mu_);
+  if (index >= modules_.size() || ready_[index] == ready) return;
+  ready_[index] = ready;
+  log::Info(ready ? "service ready: serving" : "service not ready: NOT_SERVING",
+            {{"service", std::string(modules_[index]->name())}});
+  ApplyHealthLocked();
+}
+
+void ModuleHost::ApplyHealthLocked() {
   // Once shutting down, health stays NOT_SERVING whatever the disk does.
-  if (started_ && !shut_down_) server_->SetServing(serving);
+  if (!started_ || shut_down_) return;
+  for (size_t i = 0; i < health_names_.size(); ++i) {
+    for (const std::string& name : health_names_[i]) {
+      server_->SetServing(name, storage_serving_ && ready_[i]);
+    }
+  }
+  server_->SetServing("", storage_serving_);
 }
 
 void ModuleHost::Shutdown() {

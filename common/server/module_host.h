@@ -10,6 +10,7 @@
 // Thread-compatible: call Open, Start and Shutdown from one thread.
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -60,6 +61,9 @@ class ModuleHost {
   // refuses writes turns every service NOT_SERVING until it recovers, so
   // balancers and probes stop sending writes that would fail.
   void OnStorageHealth(bool serving);
+  // Module `index`'s readiness (ModuleContext::set_ready): its services are
+  // SERVING only while it is ready and the storage serves.
+  void OnModuleReady(size_t index, bool ready);
 
   // Health NOT_SERVING, the lame-duck period (calls still served), streams
   // ended (BeginShutdown), calls drained, background tasks stopped
@@ -73,6 +77,8 @@ class ModuleHost {
 
  private:
   ModuleHost() = default;
+  // Sets every service's health from the storage's and its module's.
+  void ApplyHealthLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(health_mu_);
 
   // Declared in construction order; destroyed in reverse.
   std::unique_ptr<CallIdentity> identity_;
@@ -84,6 +90,9 @@ class ModuleHost {
   bool started_ ABSL_GUARDED_BY(health_mu_) = false;
   bool shut_down_ ABSL_GUARDED_BY(health_mu_) = false;
   bool storage_serving_ ABSL_GUARDED_BY(health_mu_) = true;
+  // Per module (list order): its services' health names and readiness.
+  std::vector<std::vector<std::string>> health_names_;
+  std::vector<bool> ready_ ABSL_GUARDED_BY(health_mu_);
 };
 
 }  // namespace baton::server

@@ -20,8 +20,9 @@ ServerHost::ServerHost(ServerHostOptions options, CallIdentity* identity)
 
 ServerHost::~ServerHost() { Shutdown(); }
 
-void ServerHost::AddService(grpc::Service* service, std::string health_name) {
-  services_.emplace_back(service, std::move(health_name));
+void ServerHost::AddService(grpc::Service* service, std::string health_name,
+                            bool serving_at_start) {
+  services_.push_back({service, std::move(health_name), serving_at_start});
 }
 
 void ServerHost::OnShutdown(std::function<void()> hook) {
@@ -50,7 +51,7 @@ absl::Status ServerHost::Start() {
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
   builder.AddListeningPort(options_.address, *credentials, &port_);
-  for (auto& [service, name] : services_) builder.RegisterService(service);
+  for (const Registered& registered : services_) builder.RegisterService(registered.service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
   factories.push_back(identity_->NewInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(factories));
@@ -59,7 +60,11 @@ absl::Status ServerHost::Start() {
     server_.reset();
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.address));
   }
-  SetServing(true);
+  auto* health = server_->GetHealthCheckService();
+  for (const Registered& registered : services_) {
+    health->SetServingStatus(registered.health_name, registered.serving_at_start);
+  }
+  health->SetServingStatus("", true);
   log::Info("listening", {{"address", options_.address},
                           {"port", port_},
                           {"tls", options_.tls.enabled()},
@@ -70,8 +75,14 @@ absl::Status ServerHost::Start() {
 
 void ServerHost::SetServing(bool serving) {
   auto* health = server_->GetHealthCheckService();
-  for (auto& [service, name] : services_) health->SetServingStatus(name, serving);
+  for (const Registered& registered : services_) {
+    health->SetServingStatus(registered.health_name, serving);
+  }
   health->SetServingStatus(serving);
+}
+
+void ServerHost::SetServing(const std::string& health_name, bool serving) {
+  server_->GetHealthCheckService()->SetServingStatus(health_name, serving);
 }
 
 void ServerHost::Shutdown() {

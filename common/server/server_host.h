@@ -57,8 +57,10 @@ class ServerHost {
   ~ServerHost();
 
   // Registers a service under its full name (e.g.
-  // "baton.handoff.v1.HandoffService") for health. Before Start().
-  void AddService(grpc::Service* service, std::string health_name);
+  // "baton.handoff.v1.HandoffService") for health. Before Start(). Its
+  // health at Start() is SERVING, or NOT_SERVING when `serving_at_start` is
+  // false (a service that must first get ready: SetServing(name, true)).
+  void AddService(grpc::Service* service, std::string health_name, bool serving_at_start = true);
   // Runs at the start of Shutdown(), before calls are drained: close event
   // logs here so that their streams end.
   void OnShutdown(std::function<void()> hook);
@@ -75,6 +77,10 @@ class ServerHost {
   // Sets the health of every registered service and of the server ("").
   // After Start().
   void SetServing(bool serving);
+  // Sets the health of one registered service (or, for "", of the server).
+  // After Start(); not thread-safe with the other SetServing calls (callers
+  // serialise them).
+  void SetServing(const std::string& health_name, bool serving);
 
   // Marks every service NOT_SERVING, keeps serving for the lame-duck
   // period, runs the shutdown hooks (which end streams with UNAVAILABLE),
@@ -85,7 +91,12 @@ class ServerHost {
  private:
   ServerHostOptions options_;
   CallIdentity* identity_;
-  std::vector<std::pair<grpc::Service*, std::string>> services_;
+  struct Registered {
+    grpc::Service* service;
+    std::string health_name;
+    bool serving_at_start;
+  };
+  std::vector<Registered> services_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -13,6 +13,8 @@
 //   Services()                         registered before serving starts
 //   Start()                            after the port is serving: timers,
 //                                      consumers
+//   (context.set_ready(true))          a module that is not ReadyAtStart():
+//                                      once it can answer (any thread)
 //   BeginShutdown()                    after the lame-duck period, before calls
 //                                      drain: end streams (close event logs)
 //   Stop()                             after calls drained, before the commit
@@ -21,6 +23,7 @@
 // queue and the store are destroyed.
 // A module is used from the hosting thread only; what it starts is its own.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +46,13 @@ struct ModuleContext {
   storage::CommitQueue* queue = nullptr;
   const Clock* clock = nullptr;
   CallIdentity* identity = nullptr;
+  // Sets whether this module's services are ready: their health is
+  // SERVING only while ready (and while the storage accepts writes and the
+  // process is not shutting down). A module that is not ReadyAtStart()
+  // calls it with true once it can answer, e.g. the rating service once its
+  // consumers caught up. Any thread, from Start() until the module is
+  // destroyed.
+  std::function<void(bool ready)> set_ready;
 };
 
 // A gRPC service to host and the name its health status is kept under
@@ -72,6 +82,11 @@ class ServiceModule {
   virtual absl::Status Open(const ModuleContext& context) = 0;
   // The services to serve; after Open. Owned by the module.
   virtual std::vector<HostedService> Services() = 0;
+
+  // Whether the module's services are ready as soon as they are served.
+  // False: their health stays NOT_SERVING (calls are still answered) until
+  // the module calls ModuleContext::set_ready(true). Default: true.
+  virtual bool ReadyAtStart() const { return true; }
 
   virtual void Start() {}
   virtual void BeginShutdown() {}

@@ -4,6 +4,7 @@
 // and serves, without a restart and without losing what it had.
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/integration/health_watch.h"
 #include "rocksdb/env.h"
 #include "tests/integration/org_fixture.h"
 #include "common/testing/fault_injecting_fs.h"
@@ -15,28 +16,6 @@ using Health = grpc::health::v1::HealthCheckResponse;
 using Fault = FaultInjectingFileSystem::Fault;
 
 constexpr char kService[] = "baton.handoff.v1.HandoffService";
-
-// Follows grpc.health.v1 Watch until it reports `wanted` (true) or the
-// stream ends or 30 s pass (false). Event-driven: no polling.
-bool WaitForHealth(grpc::Channel* channel, Health::ServingStatus wanted) {
-  auto stub = grpc::health::v1::Health::NewStub(
-      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  grpc::health::v1::HealthCheckRequest request;
-  request.set_service(kService);
-  auto reader = stub->Watch(&context, request);
-  Health response;
-  while (reader->Read(&response)) {
-    if (response.status() == wanted) {
-      context.TryCancel();
-      reader->Finish();
-      return true;
-    }
-  }
-  reader->Finish();
-  return false;
-}
 
 grpc::Status CreateDepartment(TestServer& server, const std::string& token, const std::string& id) {
   hv1::CreateDepartmentRequest request;
@@ -52,16 +31,16 @@ TEST(StorageHealthTest, AFullDiskFailsWritesCleanlyGoesNotServingAndRecovers) {
                      .queue = {.recovery_backoff = absl::Milliseconds(5),
                                .recovery_backoff_max = absl::Milliseconds(50)}});
   const std::string admin = Token("root", "", "", {auth::Role::kAdmin});
-  ASSERT_TRUE(WaitForHealth(server.channel().get(), Health::SERVING));
+  ASSERT_TRUE(WaitForHealth(server.channel(), kService, Health::SERVING));
   ASSERT_TRUE(CreateDepartment(server, admin, "before").ok());
 
   fs->Inject(Fault::kNoSpace);
   grpc::Status refused = CreateDepartment(server, admin, "during");
   EXPECT_CODE(refused, grpc::StatusCode::UNAVAILABLE);
-  EXPECT_TRUE(WaitForHealth(server.channel().get(), Health::NOT_SERVING));
+  EXPECT_TRUE(WaitForHealth(server.channel(), kService, Health::NOT_SERVING));
 
   fs->Inject(Fault::kNone);  // room on the disk again
-  ASSERT_TRUE(WaitForHealth(server.channel().get(), Health::SERVING));
+  ASSERT_TRUE(WaitForHealth(server.channel(), kService, Health::SERVING));
   ASSERT_TRUE(CreateDepartment(server, admin, "after").ok());
 
   // What was acknowledged is there; what was refused is not.

@@ -8,6 +8,7 @@
 #include "common/auth/jwt_signer.h"
 #include "common/auth/jwt_verifier.h"
 #include "services/feedback/local_handoff_facts.h"
+#include "services/rating/local_sources.h"
 
 namespace baton::testing {
 namespace {
@@ -40,9 +41,14 @@ void TestServer::Start() {
                                       .facts = feedback::LocalFacts(handoff_),
                                       .escalation_timer = options_.timers});
   feedback_ = feedback.get();
+  auto rating = std::make_unique<rating::RatingModule>(
+      rating::RatingModuleOptions{.handoff_source = rating::LocalHandoffSource(handoff_),
+                                  .feedback_source = rating::LocalFeedbackSource(feedback_)});
+  rating_ = rating.get();
   std::vector<std::unique_ptr<server::ServiceModule>> modules;
   modules.push_back(std::move(handoff));
   modules.push_back(std::move(feedback));
+  modules.push_back(std::move(rating));
   server::ModuleHostOptions host_options;
   host_options.store.path = dir_.Sub("db");
   host_options.store.env = options_.env;
@@ -61,6 +67,7 @@ void TestServer::Start() {
                                  grpc::InsecureChannelCredentials());
   stub_ = handoff::v1::HandoffService::NewStub(channel_);
   feedback_stub_ = feedback::v1::FeedbackService::NewStub(channel_);
+  rating_stub_ = rating::v1::RatingService::NewStub(channel_);
 }
 
 void TestServer::Stop() {
@@ -68,10 +75,12 @@ void TestServer::Stop() {
   host_->Shutdown();
   stub_.reset();
   feedback_stub_.reset();
+  rating_stub_.reset();
   channel_.reset();
   host_.reset();
   handoff_ = nullptr;
   feedback_ = nullptr;
+  rating_ = nullptr;
 }
 
 std::string Token(const std::string& subject, const std::string& team,

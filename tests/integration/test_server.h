@@ -2,8 +2,9 @@
 #define BATON_TESTS_INTEGRATION_TEST_SERVER_H_
 
 // An in-process Baton server for integration tests: the production wiring
-// of batond (server::ModuleHost hosting the handoff and feedback modules,
-// feedback reading handoff's facts in-process) on a real RocksDB in a
+// of batond (server::ModuleHost hosting the handoff, feedback and rating
+// modules, feedback reading handoff's facts and rating both event logs
+// in-process) on a real RocksDB in a
 // temporary directory, on an ephemeral loopback port with HS256 token
 // verification, and a client channel to it. Restart() closes everything but
 // the directory and opens it again, for durability tests.
@@ -13,6 +14,7 @@
 
 #include "baton/feedback/v1/feedback_service.grpc.pb.h"
 #include "baton/handoff/v1/handoff_service.grpc.pb.h"
+#include "baton/rating/v1/rating_service.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/server/module_host.h"
 #include "common/testing/temp_dir.h"
@@ -20,6 +22,7 @@
 #include "services/feedback/feedback_module.h"
 #include "services/handoff/handoff_module.h"
 #include "services/handoff/handoff_store.h"
+#include "services/rating/rating_module.h"
 
 namespace baton::testing {
 
@@ -57,6 +60,8 @@ class TestServer {
   handoff::HandoffStore& store() const { return *handoff_->store(); }
   feedback::v1::FeedbackService::Stub& feedback_stub() const { return *feedback_stub_; }
   feedback::FeedbackStore& feedback_store() const { return *feedback_->store(); }
+  rating::v1::RatingService::Stub& rating_stub() const { return *rating_stub_; }
+  rating::RatingModule& rating() const { return *rating_; }
   server::ModuleHost& host() const { return *host_; }
   int port() const { return host_->port(); }
 
@@ -65,10 +70,12 @@ class TestServer {
   TempDir dir_;
   handoff::HandoffModule* handoff_ = nullptr;     // owned by host_
   feedback::FeedbackModule* feedback_ = nullptr;  // owned by host_
+  rating::RatingModule* rating_ = nullptr;        // owned by host_
   std::unique_ptr<server::ModuleHost> host_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<handoff::v1::HandoffService::Stub> stub_;
   std::unique_ptr<feedback::v1::FeedbackService::Stub> feedback_stub_;
+  std::unique_ptr<rating::v1::RatingService::Stub> rating_stub_;
 };
 
 // A token signed with `key` for the given claims, valid for an hour.

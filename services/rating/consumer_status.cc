@@ -1,0 +1,30 @@
+#include "services/rating/consumer_status.h"
+
+#include "common/time/proto_time.h"
+
+namespace baton::rating {
+
+void ConsumerStatusToProto(const events::ConsumerStatus& status, v1::ConsumerStatus* out) {
+  out->set_source(status.source);
+  out->set_state(events::ConsumerStateName(status.state));
+  out->set_error(status.error);
+  out->set_applied_sequence(status.applied_sequence);
+  if (status.applied_time != absl::InfinitePast()) {
+    *out->mutable_applied_time() = ToProto(status.applied_time);
+  }
+  out->set_epoch(status.epoch);
+  out->set_lag_events(status.lag_events);
+  *out->mutable_lag() = ToProto(status.lag);
+  out->set_caught_up(status.caught_up);
+}
+
+absl::Status ConsumerStatuses::GetConsumerStatus(const auth::Caller&,
+                                                 const v1::GetConsumerStatusRequest&,
+                                                 v1::GetConsumerStatusResponse* response) const {
+  for (const events::EventConsumer* consumer : consumers_) {
+    ConsumerStatusToProto(consumer->Status(), response->add_consumers());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace baton::rating

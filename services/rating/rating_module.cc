@@ -1,0 +1,96 @@
+#include "services/rating/rating_module.h"
+
+#include <utility>
+
+#include "common/status/status_macros.h"
+#include "services/rating/rating_keys.h"
+#include "services/rating/rollup_layout.h"
+
+namespace baton::rating {
+
+RatingModule::~RatingModule() { Stop(); }
+
+std::vector<std::string> RatingModule::ColumnFamilies() const { return RatingColumnFamilies(); }
+
+std::map<std::string, std::shared_ptr<rocksdb::MergeOperator>> RatingModule::MergeOperators()
+    const {
+  // The store options are the one definition of the rating store.
+  return RatingStoreOptions("").merge_operators;
+}
+
+absl::Status RatingModule::Open(const server::ModuleContext& context) {
+  if (!options_.handoff_source || !options_.feedback_source) {
+    return absl::FailedPreconditionError(
+        "the rating module needs sources of the handoff and feedback event logs");
+  }
+  RETURN_IF_ERROR(ValidateRules(options_.rules));
+  ASSIGN_OR_RETURN(DayCalendar calendar, DayCalendar::Load(options_.time_zone));
+  set_ready_ = context.set_ready;
+  const RatingCfs cfs = RatingCfs::Of(*context.store);
+  const ApplierOptions applier{.cfs = cfs, .calendar = calendar, .rules = options_.rules};
+  handoff_applier_ = std::make_unique<HandoffApplier>(applier);
+  feedback_applier_ = std::make_unique<FeedbackApplier>(applier);
+  ASSIGN_OR_RETURN(std::unique_ptr<events::EventSource> handoff, options_.handoff_source());
+  ASSIGN_OR_RETURN(std::unique_ptr<events::EventSource> feedback, options_.feedback_source());
+  sources_.push_back(std::move(handoff));
+  sources_.push_back(std::move(feedback));
+  events::EventSink* sinks[] = {handoff_applier_.get(), feedback_applier_.get()};
+  std::vector<const events::EventConsumer*> consumers;
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    events::EventSource* source = sources_[i].get();
+    consumers_.push_back(std::make_unique<events::EventConsumer>(events::EventConsumerOptions{
+        .source = source,
+        .sink = sinks[i],
+        .queue = context.queue,
+        .checkpoint = {.cf = cfs.checkpoints, .key = CheckpointRecordKey(source->name())},
+        .max_batch = options_.max_batch,
+        .backoff_initial = options_.backoff_initial,
+        .backoff_max = options_.backoff_max,
+        .clock = context.clock}));
+    consumers.push_back(consumers_.back().get());
+  }
+  statuses_ = std::make_unique<ConsumerStatuses>(std::move(consumers));
+  service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), context.identity);
+  return absl::OkStatus();
+}
+
+std::vector<server::HostedService> RatingModule::Services() {
+  return {{service_.get(), RatingServiceImpl::kServiceName}};
+}
+
+void RatingModule::Start() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_ || ready_thread_.joinable()) return;
+  }
+  for (auto& consumer : consumers_) consumer->Start();
+  ready_thread_ = std::thread([this] { AwaitReady(); });
+}
+
+void RatingModule::AwaitReady() {
+  for (const auto& consumer : consumers_) {
+    // Stop() ends the wait: a stopped consumer is STOPPED.
+    consumer->AwaitStatus(
+        [](const events::ConsumerStatus& s) {
+          return s.caught_up || s.state == events::ConsumerState::kFailed ||
+                 s.state == events::ConsumerState::kStopped;
+        },
+        absl::InfiniteFuture());
+    if (!consumer->Status().caught_up) return;  // failed or stopped: not ready
+  }
+  absl::MutexLock lock(&mu_);
+  if (!stopping_ && set_ready_) set_ready_(true);
+}
+
+void RatingModule::BeginShutdown() { Stop(); }
+
+void RatingModule::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  for (auto& consumer : consumers_) consumer->Stop();
+  if (ready_thread_.joinable()) ready_thread_.join();
+}
+
+}  // namespace baton::rating

@@ -1,0 +1,103 @@
+#ifndef BATON_SERVICES_RATING_RATING_MODULE_H_
+#define BATON_SERVICES_RATING_RATING_MODULE_H_
+
+// The rating service as a module (common/server/service_module.h): its
+// column families and counters merge operator (rating_keys.h), the two
+// appliers over the shared store, one EventConsumer per source log
+// (handoff's and feedback's), and the gRPC adapter.
+//
+// Health: the service starts NOT_SERVING (ReadyAtStart() is false) and
+// turns SERVING once every consumer has caught up with its source once, so
+// that nobody reads figures from a half-replayed log. A consumer that
+// FAILS before that keeps it NOT_SERVING (GetConsumerStatus says why).
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/events/event_consumer.h"
+#include "common/events/event_source.h"
+#include "common/server/service_module.h"
+#include "services/rating/consumer_status.h"
+#include "services/rating/feedback_applier.h"
+#include "services/rating/handoff_applier.h"
+#include "services/rating/rating_service.h"
+#include "services/rating/scoring.h"
+
+namespace baton::rating {
+
+// Makes an event source at Open, after the modules listed before this one
+// opened. The source's name() keys the consumer's checkpoint, so a local
+// and a remote source of one service must share it (its full service name).
+using SourceFactory = std::function<absl::StatusOr<std::unique_ptr<events::EventSource>>()>;
+
+struct RatingModuleOptions {
+  // The handoff and feedback services' event logs: batond passes
+  // local_sources.h's over its own modules, baton-rating GrpcEventSources.
+  // Required.
+  SourceFactory handoff_source;
+  SourceFactory feedback_source;
+  // The organisation's IANA time zone, for day buckets. An unknown zone
+  // fails Open (INVALID_ARGUMENT). Default: "UTC".
+  std::string time_zone = "UTC";
+  // The rules handoffs are scored with. Default: version 1.
+  ScoringRules rules;
+  // Most events per committed batch, and the reconnect backoff. Defaults:
+  // as EventConsumerOptions.
+  size_t max_batch = 256;
+  absl::Duration backoff_initial = absl::Milliseconds(100);
+  absl::Duration backoff_max = absl::Seconds(10);
+};
+
+class RatingModule final : public server::ServiceModule {
+ public:
+  explicit RatingModule(RatingModuleOptions options) : options_(std::move(options)) {}
+  // Stops the consumers.
+  ~RatingModule() override;
+
+  absl::string_view name() const override { return "rating"; }
+  std::vector<std::string> ColumnFamilies() const override;
+  std::map<std::string, std::shared_ptr<rocksdb::MergeOperator>> MergeOperators() const override;
+  // FAILED_PRECONDITION when a source factory is missing; INVALID_ARGUMENT
+  // for an unknown time zone or invalid rules; a factory's own error.
+  absl::Status Open(const server::ModuleContext& context) override;
+  std::vector<server::HostedService> Services() override;
+  bool ReadyAtStart() const override { return false; }
+  // Starts both consumers and a thread that reports the module ready once
+  // both have caught up.
+  void Start() override;
+  // Both stop the consumers (bounded: EventConsumer::Stop) and join that
+  // thread; idempotent.
+  void BeginShutdown() override;
+  void Stop() override;
+
+  // The consumers (handoff's, then feedback's), after Open. Owned here.
+  const events::EventConsumer& handoff_consumer() const { return *consumers_[0]; }
+  const events::EventConsumer& feedback_consumer() const { return *consumers_[1]; }
+
+ private:
+  // Waits until every consumer caught up (then set_ready(true)), failed or
+  // stopped.
+  void AwaitReady();
+
+  const RatingModuleOptions options_;
+  std::function<void(bool)> set_ready_;
+  std::unique_ptr<HandoffApplier> handoff_applier_;
+  std::unique_ptr<FeedbackApplier> feedback_applier_;
+  std::vector<std::unique_ptr<events::EventSource>> sources_;
+  std::vector<std::unique_ptr<events::EventConsumer>> consumers_;
+  std::unique_ptr<ConsumerStatuses> statuses_;
+  std::unique_ptr<RatingServiceImpl> service_;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread ready_thread_;
+};
+
+}  // namespace baton::rating
+
+#endif  // BATON_SERVICES_RATING_RATING_MODULE_H_

@@ -1,0 +1,67 @@
+#ifndef BATON_SERVICES_RATING_RATING_SERVICE_H_
+#define BATON_SERVICES_RATING_RATING_SERVICE_H_
+
+// The gRPC adapter of baton.rating.v1.RatingService: a one-liner per unary
+// method over its domain (common/server/unary_adapter.h), every method raw
+// so that requests are authenticated before they are parsed.
+//
+// Served now: GetConsumerStatus (ConsumerStatuses). Every other method
+// authenticates the caller and answers UNIMPLEMENTED saying it is being
+// built. To serve the read side, give the constructor its domain (e.g. a
+// RatingQueries) and turn its BATON_NOT_YET line in rating_service.cc into
+// a server::ServeRead one-liner over it, as GetConsumerStatus is.
+
+#include "baton/rating/v1/rating_service.grpc.pb.h"
+#include "common/server/identity.h"
+#include "services/rating/consumer_status.h"
+
+namespace baton::rating {
+
+namespace internal {
+using S = v1::RatingService;
+// Every method raw.
+template <typename Base>
+using RawReads = S::WithRawCallbackMethod_GetHandoffScore<
+    S::WithRawCallbackMethod_GetTeamScorecard<S::WithRawCallbackMethod_GetDepartmentScoreboard<
+        S::WithRawCallbackMethod_GetChainFunnel<S::WithRawCallbackMethod_WatchScoreboard<Base>>>>>;
+template <typename Base>
+using RawOperations =
+    S::WithRawCallbackMethod_GetConsumerStatus<S::WithRawCallbackMethod_GetScoringRules<
+        S::WithRawCallbackMethod_SetScoringRules<S::WithRawCallbackMethod_RebuildRollups<Base>>>>;
+using RawRatingService = RawReads<RawOperations<S::Service>>;
+}  // namespace internal
+
+class RatingServiceImpl final : public internal::RawRatingService {
+ public:
+  // The full service name, for health checks.
+  static constexpr char kServiceName[] = "baton.rating.v1.RatingService";
+
+  // `consumers` and `identity` must outlive the service.
+  RatingServiceImpl(const ConsumerStatuses* consumers, server::CallIdentity* identity)
+      : consumers_(consumers), identity_(identity) {}
+
+  using Reactor = grpc::ServerUnaryReactor;
+  using Ctx = grpc::CallbackServerContext;
+  using Buf = grpc::ByteBuffer;
+
+  // Errors: UNAUTHENTICATED; INVALID_ARGUMENT when the request does not parse.
+  Reactor* GetConsumerStatus(Ctx* ctx, const Buf* in, Buf* out) override;
+
+  // Not built yet: UNAUTHENTICATED, else UNIMPLEMENTED.
+  Reactor* GetHandoffScore(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* GetTeamScorecard(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* GetDepartmentScoreboard(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* GetChainFunnel(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* GetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* SetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* RebuildRollups(Ctx* ctx, const Buf* in, Buf* out) override;
+  grpc::ServerWriteReactor<Buf>* WatchScoreboard(Ctx* ctx, const Buf* in) override;
+
+ private:
+  const ConsumerStatuses* const consumers_;
+  server::CallIdentity* const identity_;
+};
+
+}  // namespace baton::rating
+
+#endif  // BATON_SERVICES_RATING_RATING_SERVICE_H_
