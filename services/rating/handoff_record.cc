@@ -131,6 +131,22 @@ absl::Status ValidateScores(const StoredScores& scores) {
   return absl::OkStatus();
 }
 
+HandoffFacts ScoringFactsOf(const StoredHandoff& record) {
+  const bool accepted = record.state() == v1::STORED_HANDOFF_STATE_ACCEPTED;
+  const bool rated = record.rating().scores_size() > 0;
+  const absl::Time offer = FromProto(record.offer_time());
+  const absl::Time due = FromProto(record.due_time());
+  HandoffFacts facts;
+  if (accepted && rated && !record.overturned()) facts.overall_rating = record.rating().scores(0);
+  facts.attempt = std::max(1, record.attempt()) + (accepted ? 0 : 1);
+  facts.decide_time = FromProto(record.decide_time());
+  facts.due_time = due;
+  // An SLA the handoff service let through as ≤ 0 still scores: T is then
+  // 100 on time and 0 from the first second late.
+  facts.sla = std::max(due - offer, absl::Seconds(1));
+  return facts;
+}
+
 absl::Status Reconcile(const ApplierOptions& options, StoredHandoff& record,
                        RollupWriter& rollups) {
   if (!Decided(record)) return absl::OkStatus();  // a rating stays pending
@@ -138,17 +154,7 @@ absl::Status Reconcile(const ApplierOptions& options, StoredHandoff& record,
   const bool rated = record.rating().scores_size() > 0;
   if (rated) RETURN_IF_ERROR(ValidateScores(record.rating()));
   const bool rating_counts = accepted && rated && !record.overturned();
-
-  const absl::Time offer = FromProto(record.offer_time());
-  const absl::Time due = FromProto(record.due_time());
-  HandoffFacts facts;
-  if (rating_counts) facts.overall_rating = record.rating().scores(0);
-  facts.attempt = std::max(1, record.attempt()) + (accepted ? 0 : 1);
-  facts.decide_time = FromProto(record.decide_time());
-  facts.due_time = due;
-  // An SLA the handoff service let through as ≤ 0 still scores: T is then
-  // 100 on time and 0 from the first second late.
-  facts.sla = std::max(due - offer, absl::Seconds(1));
+  const HandoffFacts facts = ScoringFactsOf(record);
   ASSIGN_OR_RETURN(ScoreParts parts, ScoreHandoff(facts, options.rules));
   const int64_t quality = QualityToFixed(parts.quality);
 

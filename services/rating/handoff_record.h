@@ -96,6 +96,12 @@ absl::Status ValidateScores(const v1::StoredScores& scores);
 //   - kOverturned: +1 once a counted rating is overturned.
 // INVALID_ARGUMENT when the scores are invalid (ValidateScores) or
 // ScoreHandoff refuses the facts.
+// What scoring needs of a decided handoff's record: a returned handoff is
+// unrated and scored as attempt + 1; an overturned rating does not count.
+// Reconcile and the read side (RatingQueries) both score with it, so the
+// parts shown add up to the q in the rollups.
+HandoffFacts ScoringFactsOf(const v1::StoredHandoff& record);
+
 absl::Status Reconcile(const ApplierOptions& options, v1::StoredHandoff& record,
                        RollupWriter& rollups);
 

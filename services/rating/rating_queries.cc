@@ -10,6 +10,7 @@
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
 #include "services/rating/figures.h"
+#include "services/rating/handoff_record.h"
 
 namespace baton::rating {
 
@@ -84,17 +85,7 @@ absl::StatusOr<v1::HandoffScore> RatingQueries::GetHandoffScore(
   if (!found || !(accepted || record.state() == v1::STORED_HANDOFF_STATE_RETURNED)) {
     return NotFound(name);
   }
-  // The facts as Reconcile (handoff_record.cc) builds them, so that the
-  // parts shown add up to the q in the rollups.
-  const bool rated = record.rating().scores_size() > 0;
-  const absl::Time offer = FromProto(record.offer_time());
-  const absl::Time due = FromProto(record.due_time());
-  HandoffFacts facts;
-  if (accepted && rated && !record.overturned()) facts.overall_rating = record.rating().scores(0);
-  facts.attempt = std::max(1, record.attempt()) + (accepted ? 0 : 1);
-  facts.decide_time = FromProto(record.decide_time());
-  facts.due_time = due;
-  facts.sla = std::max(due - offer, absl::Seconds(1));
+  const HandoffFacts facts = ScoringFactsOf(record);
   absl::StatusOr<ScoreParts> parts = ScoreHandoff(facts, rules_);
   if (!parts.ok()) {
     return absl::DataLossError(
@@ -116,7 +107,7 @@ absl::StatusOr<v1::HandoffScore> RatingQueries::GetHandoffScore(
   score.set_timeliness_part(parts->timeliness);
   score.set_quality(parts->quality);
   score.set_rules_version(parts->rules_version);
-  score.set_rating_overturned(rated && record.overturned());
+  score.set_rating_overturned(record.rating().scores_size() > 0 && record.overturned());
   return score;
 }
 
