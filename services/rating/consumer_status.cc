@@ -18,11 +18,20 @@ void ConsumerStatusToProto(const events::ConsumerStatus& status, v1::ConsumerSta
   out->set_caught_up(status.caught_up);
 }
 
+ConsumerStatuses::ConsumerStatuses(std::vector<const events::EventConsumer*> consumers)
+    : source_([consumers = std::move(consumers)] {
+        std::vector<events::ConsumerStatus> statuses;
+        for (const events::EventConsumer* consumer : consumers) {
+          statuses.push_back(consumer->Status());
+        }
+        return statuses;
+      }) {}
+
 absl::Status ConsumerStatuses::GetConsumerStatus(const auth::Caller&,
                                                  const v1::GetConsumerStatusRequest&,
                                                  v1::GetConsumerStatusResponse* response) const {
-  for (const events::EventConsumer* consumer : consumers_) {
-    ConsumerStatusToProto(consumer->Status(), response->add_consumers());
+  for (const events::ConsumerStatus& status : source_()) {
+    ConsumerStatusToProto(status, response->add_consumers());
   }
   return absl::OkStatus();
 }

@@ -5,6 +5,7 @@
 // consumers stands (events::EventConsumer::Status()), as
 // baton.rating.v1.ConsumerStatus. Knows nothing of gRPC.
 
+#include <functional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -18,12 +19,16 @@ namespace baton::rating {
 // unset when nothing was applied, lag in events and time.
 void ConsumerStatusToProto(const events::ConsumerStatus& status, v1::ConsumerStatus* out);
 
-// Thread-safe (EventConsumer::Status is).
+// Thread-safe (EventConsumer::Status is; `source` must be).
 class ConsumerStatuses {
  public:
+  // Where the statuses come from, in the order reported.
+  using Source = std::function<std::vector<events::ConsumerStatus>()>;
+
   // The consumers, in the order reported; not owned, each must outlive this.
-  explicit ConsumerStatuses(std::vector<const events::EventConsumer*> consumers)
-      : consumers_(std::move(consumers)) {}
+  explicit ConsumerStatuses(std::vector<const events::EventConsumer*> consumers);
+  // Consumers that come and go (a rebuild's: RollupConsumers::Statuses).
+  explicit ConsumerStatuses(Source source) : source_(std::move(source)) {}
 
   // One ConsumerStatus per consumer. Any authenticated caller: it carries no
   // people's data. Always OK.
@@ -32,7 +37,7 @@ class ConsumerStatuses {
                                  v1::GetConsumerStatusResponse* response) const;
 
  private:
-  const std::vector<const events::EventConsumer*> consumers_;
+  const Source source_;
 };
 
 }  // namespace baton::rating

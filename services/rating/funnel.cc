@@ -14,10 +14,10 @@ namespace baton::rating {
 absl::StatusOr<v1::Funnel> RatingQueries::ChainFunnel(absl::string_view chain_id,
                                                       const v1::Window& window) const {
   ASSIGN_OR_RETURN(const DayRange now, ResolveWindow(window, Today()));
-  const Reads reads = DurableReads();
+  ASSIGN_OR_RETURN(const Reads reads, DurableReads());
   std::string bytes;
   const rocksdb::Status s =
-      store_->db()->Get(reads.options, cfs_.org, ChainStagesKey(chain_id), &bytes);
+      store_->db()->Get(reads.options, reads.cfs.org, ChainStagesKey(chain_id), &bytes);
   const std::string name = api::Name(api::kChains, chain_id);
   if (s.IsNotFound()) return NotFound(name);
   RETURN_IF_ERROR(FromRocksDb(s));

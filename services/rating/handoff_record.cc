@@ -155,8 +155,9 @@ absl::Status Reconcile(const ApplierOptions& options, StoredHandoff& record,
   if (rated) RETURN_IF_ERROR(ValidateScores(record.rating()));
   const bool rating_counts = accepted && rated && !record.overturned();
   const HandoffFacts facts = ScoringFactsOf(record);
-  ASSIGN_OR_RETURN(ScoreParts parts, ScoreHandoff(facts, options.rules));
+  ASSIGN_OR_RETURN(ScoreParts parts, ScoreHandoff(facts, options.RulesFor(record.chain())));
   const int64_t quality = QualityToFixed(parts.quality);
+  record.set_added_rules_version(parts.rules_version);
 
   const std::vector<RollupOwner> owners = HandoffOwners(record);
   if (!record.added()) {

@@ -27,6 +27,7 @@
 #include "services/rating/rating_keys.h"
 #include "services/rating/rollup_layout.h"
 #include "services/rating/rollup_writer.h"
+#include "services/rating/rules_book.h"
 #include "services/rating/scoring.h"
 
 namespace baton::rating {
@@ -38,9 +39,17 @@ struct ApplierOptions {
   // The organisation's calendar, for day buckets. Required (no default
   // zone: see DayCalendar::Load).
   DayCalendar calendar;
-  // The rules every handoff is scored with (per-chain versioned rules come
-  // with the rules store). Default: version 1.
+  // The rules every handoff is scored with when `book` is null. Default:
+  // version 1.
   ScoringRules rules;
+  // The versioned per-chain rules (rules_book.h): a handoff is scored with
+  // its chain's current rules. Not owned. Default: null (use `rules`).
+  const RulesBook* book = nullptr;
+
+  // The rules a handoff of chain `chain_id` is scored with now.
+  ScoringRules RulesFor(absl::string_view chain_id) const {
+    return book != nullptr ? book->ForChain(chain_id) : rules;
+  }
 };
 
 // The id in a resource name carried by an event: INVALID_ARGUMENT naming
@@ -94,6 +103,9 @@ absl::Status ValidateScores(const v1::StoredScores& scores);
 //   - the rating histograms and kRatings: −1 for the rating counted
 //     before, +1 for the one that counts now (none when overturned);
 //   - kOverturned: +1 once a counted rating is overturned.
+// q is scored with the rules of the handoff's chain as they are now
+// (ApplierOptions::RulesFor), and the record keeps their version
+// (added_rules_version), so the read side re-scores it with the same.
 // INVALID_ARGUMENT when the scores are invalid (ValidateScores) or
 // ScoreHandoff refuses the facts.
 // What scoring needs of a decided handoff's record: a returned handoff is

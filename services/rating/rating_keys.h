@@ -12,6 +12,19 @@
 //   rating.rollups      rollup_layout.h keys → counters (merge operator
 //                       "baton.counters.v1": only ever Merged on the write path)
 //   rating.checkpoints  Str(source name)  → baton.common.v1.EventPosition
+//
+// Those five are DERIVED (rebuilt from the logs) and come in two sets: set
+// 0 under the names above, set 1 under "rating.b.<name>" (kSetBPrefix).
+// Which one reads and the live consumers use is in rating.admin
+// (rollup_sets.h); a rebuild replays into the other.
+//
+// Never rebuilt or cleared (admin input, not derived from the logs):
+//   rating.admin        Byte(1) Str(chain id) U32(version)
+//                              → baton.rating.v1.ScoringRules (as answered)
+//                       Byte(2) → baton.rating.v1.StoredRollupSets
+//                       Byte(3) → U32(the newest rules version)
+//   rating.requests     storage::RequestLedger (SetScoringRules and
+//                       RebuildRollups request ids)
 
 #include <string>
 #include <vector>
@@ -26,11 +39,20 @@ inline constexpr char kItemsCf[] = "rating.items";
 inline constexpr char kOrgCf[] = "rating.org";
 inline constexpr char kRollupsCf[] = "rating.rollups";
 inline constexpr char kCheckpointsCf[] = "rating.checkpoints";
+inline constexpr char kAdminCf[] = "rating.admin";
+inline constexpr char kRequestsCf[] = "rating.requests";
+// Set 1's derived column families are these names after "rating.b.".
+inline constexpr char kSetBPrefix[] = "rating.b.";
 
-// Every column family above, for StoreOptions::column_families.
+// The two sets of derived column families.
+inline constexpr int kRollupSets = 2;
+
+// Every column family above (both sets), for StoreOptions::column_families.
 std::vector<std::string> RatingColumnFamilies();
+// The name of derived column family `name` (kHandoffsCf, …) in `set` (0 or 1).
+std::string SetCfName(absl::string_view name, int set);
 // StoreOptions for the rating service at `path`: its column families and
-// the counters merge operator on kRollupsCf. Other fields default.
+// the counters merge operator on both sets' rollups. Other fields default.
 storage::StoreOptions RatingStoreOptions(std::string path);
 
 // The open handles of the column families above (owned by the Store).
@@ -41,9 +63,16 @@ struct RatingCfs {
   rocksdb::ColumnFamilyHandle* rollups = nullptr;
   rocksdb::ColumnFamilyHandle* checkpoints = nullptr;
 
-  // The handles of `store`, which must have been opened with
+  // The handles of set 0 of `store`, which must have been opened with
   // RatingColumnFamilies() (Store::cf aborts otherwise).
   static RatingCfs Of(const storage::Store& store);
+  // The handles of `set` (0 or 1).
+  static RatingCfs OfSet(const storage::Store& store, int set);
+
+  // The five handles, for clearing a set.
+  std::vector<rocksdb::ColumnFamilyHandle*> all() const {
+    return {handoffs, items, org, rollups, checkpoints};
+  }
 };
 
 std::string HandoffRecordKey(absl::string_view handoff_id);
@@ -51,6 +80,12 @@ std::string ItemRecordKey(absl::string_view item_id);
 std::string TeamDepartmentKey(absl::string_view team_id);
 std::string ChainStagesKey(absl::string_view chain_id);
 std::string CheckpointRecordKey(absl::string_view source);
+// rating.admin: every version of every chain's rules sorts under
+// RulesKeyPrefix(); a chain's ("" for the default) under its own prefix.
+std::string RulesKeyPrefix();
+std::string RulesKey(absl::string_view chain_id, int version);
+std::string RollupSetsKey();
+std::string NewestRulesVersionKey();
 
 }  // namespace baton::rating
 

@@ -26,31 +26,28 @@ absl::Status RatingModule::Open(const server::ModuleContext& context) {
   RETURN_IF_ERROR(ValidateRules(options_.rules));
   ASSIGN_OR_RETURN(DayCalendar calendar, DayCalendar::Load(options_.time_zone));
   set_ready_ = context.set_ready;
-  const RatingCfs cfs = RatingCfs::Of(*context.store);
-  const ApplierOptions applier{.cfs = cfs, .calendar = calendar, .rules = options_.rules};
-  handoff_applier_ = std::make_unique<HandoffApplier>(applier);
-  feedback_applier_ = std::make_unique<FeedbackApplier>(applier);
+  rules_ = std::make_unique<RulesBook>(options_.rules);
+  RETURN_IF_ERROR(rules_->Load(*context.store, context.store->cf(kAdminCf)));
+  rules_store_ = std::make_unique<ScoringRulesStore>(context.queue, context.store->cf(kAdminCf),
+                                                     context.store->cf(kRequestsCf), rules_.get());
   ASSIGN_OR_RETURN(std::unique_ptr<events::EventSource> handoff, options_.handoff_source());
   ASSIGN_OR_RETURN(std::unique_ptr<events::EventSource> feedback, options_.feedback_source());
   sources_.push_back(std::move(handoff));
   sources_.push_back(std::move(feedback));
-  events::EventSink* sinks[] = {handoff_applier_.get(), feedback_applier_.get()};
-  std::vector<const events::EventConsumer*> consumers;
-  for (size_t i = 0; i < sources_.size(); ++i) {
-    events::EventSource* source = sources_[i].get();
-    consumers_.push_back(std::make_unique<events::EventConsumer>(events::EventConsumerOptions{
-        .source = source,
-        .sink = sinks[i],
-        .queue = context.queue,
-        .checkpoint = {.cf = cfs.checkpoints, .key = CheckpointRecordKey(source->name())},
-        .max_batch = options_.max_batch,
-        .backoff_initial = options_.backoff_initial,
-        .backoff_max = options_.backoff_max,
-        .clock = context.clock}));
-    consumers.push_back(consumers_.back().get());
-  }
-  statuses_ = std::make_unique<ConsumerStatuses>(std::move(consumers));
-  service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), context.identity);
+  ASSIGN_OR_RETURN(consumers_,
+                   RollupConsumers::Open({.store = context.store,
+                                          .queue = context.queue,
+                                          .sources = {sources_[0].get(), sources_[1].get()},
+                                          .calendar = calendar,
+                                          .book = rules_.get(),
+                                          .max_batch = options_.max_batch,
+                                          .backoff_initial = options_.backoff_initial,
+                                          .backoff_max = options_.backoff_max,
+                                          .clock = context.clock}));
+  statuses_ = std::make_unique<ConsumerStatuses>(
+      [consumers = consumers_.get()] { return consumers->Statuses(); });
+  service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), rules_store_.get(),
+                                                 consumers_.get(), context.identity);
   return absl::OkStatus();
 }
 
@@ -63,21 +60,13 @@ void RatingModule::Start() {
     absl::MutexLock lock(&mu_);
     if (stopping_ || ready_thread_.joinable()) return;
   }
-  for (auto& consumer : consumers_) consumer->Start();
+  consumers_->Start();
   ready_thread_ = std::thread([this] { AwaitReady(); });
 }
 
 void RatingModule::AwaitReady() {
-  for (const auto& consumer : consumers_) {
-    // Stop() ends the wait: a stopped consumer is STOPPED.
-    consumer->AwaitStatus(
-        [](const events::ConsumerStatus& s) {
-          return s.caught_up || s.state == events::ConsumerState::kFailed ||
-                 s.state == events::ConsumerState::kStopped;
-        },
-        absl::InfiniteFuture());
-    if (!consumer->Status().caught_up) return;  // failed or stopped: not ready
-  }
+  // Stop() ends the wait.
+  if (!consumers_->AwaitLiveCaughtUp()) return;
   absl::MutexLock lock(&mu_);
   if (!stopping_ && set_ready_) set_ready_(true);
 }
@@ -89,7 +78,7 @@ void RatingModule::Stop() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  for (auto& consumer : consumers_) consumer->Stop();
+  if (consumers_) consumers_->Stop();
   if (ready_thread_.joinable()) ready_thread_.join();
 }
 

@@ -10,6 +10,11 @@
 // turns SERVING once every consumer has caught up with its source once, so
 // that nobody reads figures from a half-replayed log. A consumer that
 // FAILS before that keeps it NOT_SERVING (GetConsumerStatus says why).
+//
+// Scoring rules and rebuilds: the versioned rules live in rating.admin
+// (RulesBook, ScoringRulesStore: rules_store.h), the consumers over the two
+// rollup sets and RebuildRollups in RollupConsumers (rollup_consumers.h);
+// "every consumer" above means the live ones.
 
 #include <functional>
 #include <map>
@@ -24,9 +29,10 @@
 #include "common/events/event_source.h"
 #include "common/server/service_module.h"
 #include "services/rating/consumer_status.h"
-#include "services/rating/feedback_applier.h"
-#include "services/rating/handoff_applier.h"
 #include "services/rating/rating_service.h"
+#include "services/rating/rollup_consumers.h"
+#include "services/rating/rules_book.h"
+#include "services/rating/rules_store.h"
 #include "services/rating/scoring.h"
 
 namespace baton::rating {
@@ -45,7 +51,8 @@ struct RatingModuleOptions {
   // The organisation's IANA time zone, for day buckets. An unknown zone
   // fails Open (INVALID_ARGUMENT). Default: "UTC".
   std::string time_zone = "UTC";
-  // The rules handoffs are scored with. Default: version 1.
+  // The built-in rules: version 1, the organisation default until
+  // SetScoringRules makes another. Default: ScoringRules().
   ScoringRules rules;
   // Most events per committed batch, and the reconnect backoff. Defaults:
   // as EventConsumerOptions.
@@ -64,7 +71,8 @@ class RatingModule final : public server::ServiceModule {
   std::vector<std::string> ColumnFamilies() const override;
   std::map<std::string, std::shared_ptr<rocksdb::MergeOperator>> MergeOperators() const override;
   // FAILED_PRECONDITION when a source factory is missing; INVALID_ARGUMENT
-  // for an unknown time zone or invalid rules; a factory's own error.
+  // for an unknown time zone or invalid rules; DATA_LOSS when stored rules
+  // or the rollup sets record do not parse; a factory's own error.
   absl::Status Open(const server::ModuleContext& context) override;
   std::vector<server::HostedService> Services() override;
   bool ReadyAtStart() const override { return false; }
@@ -76,9 +84,14 @@ class RatingModule final : public server::ServiceModule {
   void BeginShutdown() override;
   void Stop() override;
 
-  // The consumers (handoff's, then feedback's), after Open. Owned here.
-  const events::EventConsumer& handoff_consumer() const { return *consumers_[0]; }
-  const events::EventConsumer& feedback_consumer() const { return *consumers_[1]; }
+  // The live consumers (handoff's, then feedback's), after Open. Owned
+  // here; a rebuild's switch replaces them (the replaced ones live on,
+  // stopped, until the switch after).
+  const events::EventConsumer& handoff_consumer() const { return *consumers_->Live()[0]; }
+  const events::EventConsumer& feedback_consumer() const { return *consumers_->Live()[1]; }
+  // The consumers and rebuilds; the rules. After Open.
+  RollupConsumers& consumers() const { return *consumers_; }
+  const RulesBook& rules() const { return *rules_; }
 
  private:
   // Waits until every consumer caught up (then set_ready(true)), failed or
@@ -87,10 +100,10 @@ class RatingModule final : public server::ServiceModule {
 
   const RatingModuleOptions options_;
   std::function<void(bool)> set_ready_;
-  std::unique_ptr<HandoffApplier> handoff_applier_;
-  std::unique_ptr<FeedbackApplier> feedback_applier_;
+  std::unique_ptr<RulesBook> rules_;
+  std::unique_ptr<ScoringRulesStore> rules_store_;
   std::vector<std::unique_ptr<events::EventSource>> sources_;
-  std::vector<std::unique_ptr<events::EventConsumer>> consumers_;
+  std::unique_ptr<RollupConsumers> consumers_;
   std::unique_ptr<ConsumerStatuses> statuses_;
   std::unique_ptr<RatingServiceImpl> service_;
   absl::Mutex mu_;

@@ -41,18 +41,36 @@ absl::StatusOr<DayRange> ResolveWindow(const v1::Window& window, DayNumber today
   return DayRange{start, end + 1};
 }
 
-RatingQueries::Reads RatingQueries::DurableReads() const {
+absl::StatusOr<RatingQueries::Reads> RatingQueries::DurableReads() const {
   Reads reads;
   reads.options = store_->DurableReads(&reads.pin);
+  if (sets_ == nullptr) {
+    reads.cfs = cfs_;
+    reads.rules = rules_;
+    return reads;
+  }
+  ASSIGN_OR_RETURN(reads.cfs, sets_->ActiveAt(reads.options));
+  reads.rules = book_->Default();
   return reads;
+}
+
+absl::StatusOr<ScoringRules> RatingQueries::RulesOfVersion(int version,
+                                                           absl::string_view name) const {
+  if (book_ == nullptr) return rules_;
+  std::optional<RulesVersion> rules = book_->Version(std::max(version, 1));
+  if (!rules.has_value()) {
+    return absl::DataLossError(
+        absl::StrCat(name, " was scored with rules version ", version, ", which is not known"));
+  }
+  return rules->rules;
 }
 
 absl::StatusOr<std::vector<int64_t>> RatingQueries::Sum(const Reads& reads,
                                                         const RollupOwner& owner,
                                                         DayRange range) const {
-  ASSIGN_OR_RETURN(
-      std::vector<DayCounters> days,
-      ReadRollupWindow(store_->db(), cfs_.rollups, reads.options, owner, range.from, range.to));
+  ASSIGN_OR_RETURN(std::vector<DayCounters> days,
+                   ReadRollupWindow(store_->db(), reads.cfs.rollups, reads.options, owner,
+                                    range.from, range.to));
   return SumDays(days);
 }
 
@@ -69,7 +87,7 @@ absl::StatusOr<std::string> RatingQueries::TeamDepartment(const Reads& reads,
                                                           absl::string_view team) const {
   std::string department;
   const rocksdb::Status s =
-      store_->db()->Get(reads.options, cfs_.org, TeamDepartmentKey(team), &department);
+      store_->db()->Get(reads.options, reads.cfs.org, TeamDepartmentKey(team), &department);
   if (s.IsNotFound()) return NotFound(api::Name(api::kTeams, team));
   RETURN_IF_ERROR(FromRocksDb(s));
   return department;
@@ -78,15 +96,21 @@ absl::StatusOr<std::string> RatingQueries::TeamDepartment(const Reads& reads,
 absl::StatusOr<v1::HandoffScore> RatingQueries::GetHandoffScore(
     absl::string_view handoff_id) const {
   const std::string name = api::Name(api::kHandoffs, handoff_id);
+  ASSIGN_OR_RETURN(const Reads reads, DurableReads());
+  std::string bytes;
+  const rocksdb::Status s =
+      store_->db()->Get(reads.options, reads.cfs.handoffs, HandoffRecordKey(handoff_id), &bytes);
+  if (s.IsNotFound()) return NotFound(name);
+  RETURN_IF_ERROR(FromRocksDb(s));
   v1::StoredHandoff record;
-  ASSIGN_OR_RETURN(bool found,
-                   store_->GetProto(cfs_.handoffs, HandoffRecordKey(handoff_id), &record));
-  const bool accepted = record.state() == v1::STORED_HANDOFF_STATE_ACCEPTED;
-  if (!found || !(accepted || record.state() == v1::STORED_HANDOFF_STATE_RETURNED)) {
-    return NotFound(name);
+  if (!record.ParseFromString(bytes)) {
+    return absl::DataLossError(absl::StrCat("the stored record of ", name, " does not parse"));
   }
+  const bool accepted = record.state() == v1::STORED_HANDOFF_STATE_ACCEPTED;
+  if (!(accepted || record.state() == v1::STORED_HANDOFF_STATE_RETURNED)) return NotFound(name);
   const HandoffFacts facts = ScoringFactsOf(record);
-  absl::StatusOr<ScoreParts> parts = ScoreHandoff(facts, rules_);
+  ASSIGN_OR_RETURN(const ScoringRules rules, RulesOfVersion(record.added_rules_version(), name));
+  absl::StatusOr<ScoreParts> parts = ScoreHandoff(facts, rules);
   if (!parts.ok()) {
     return absl::DataLossError(
         absl::StrCat("the stored record of ", name, " does not score: ", parts.status().message()));
@@ -115,7 +139,7 @@ absl::StatusOr<v1::Scorecard> RatingQueries::TeamScorecard(absl::string_view tea
                                                            const v1::Window& window) const {
   ASSIGN_OR_RETURN(const DayRange now, ResolveWindow(window, Today()));
   const DayRange before = now.Previous();
-  const Reads reads = DurableReads();
+  ASSIGN_OR_RETURN(const Reads reads, DurableReads());
   ASSIGN_OR_RETURN(const std::string department, TeamDepartment(reads, team_id));
 
   v1::Scorecard card;
@@ -131,9 +155,9 @@ absl::StatusOr<v1::Scorecard> RatingQueries::TeamScorecard(absl::string_view tea
     ASSIGN_OR_RETURN(std::vector<int64_t> as_supplier, Sum(reads, supplier, range));
     ASSIGN_OR_RETURN(std::vector<int64_t> as_customer, Sum(reads, customer, range));
     *(current ? card.mutable_as_supplier() : card.mutable_previous_as_supplier()) =
-        SideFiguresOf(as_supplier, mean, rules_);
+        SideFiguresOf(as_supplier, mean, reads.rules);
     *(current ? card.mutable_as_customer() : card.mutable_previous_as_customer()) =
-        SideFiguresOf(as_customer, mean, rules_);
+        SideFiguresOf(as_customer, mean, reads.rules);
     if (current) {
       // The appliers put feedback and verdicts on the supplier-team rollup.
       *card.mutable_feedback() = FeedbackFiguresOf(as_supplier);

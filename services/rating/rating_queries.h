@@ -14,7 +14,13 @@
 //
 // Every read goes through the store's durable snapshot (Store::DurableReads,
 // one snapshot per call), so a query never shows an event a crash could
-// still undo, and the figures of one answer are mutually consistent.
+// still undo, and the figures of one answer are mutually consistent. Built
+// over RollupSets, a query also finds the active rollup set in that
+// snapshot (rollup_sets.h), so a rebuild's switch is atomic for it.
+//
+// Rules (rules_book.h): team-level figures (the Bayesian C, CSAT's
+// satisfied_from) use the organisation default's current rules; a
+// handoff's score is recomputed with the version it was scored with.
 //
 // What the rollups do not hold, and so stays unset or 0 here:
 //   - FeedbackFigures.open and ScoreboardRow.open_feedback (no slot counts
@@ -39,6 +45,8 @@
 #include "common/time/clock.h"
 #include "services/rating/rating_keys.h"
 #include "services/rating/rollup_layout.h"
+#include "services/rating/rollup_sets.h"
+#include "services/rating/rules_book.h"
 #include "services/rating/scoring.h"
 
 namespace baton::rating {
@@ -71,10 +79,16 @@ absl::StatusOr<DayRange> ResolveWindow(const v1::Window& window, DayNumber today
 class RatingQueries {
  public:
   // All required; `store` opened with RatingColumnFamilies() and `cfs` its
-  // handles; `rules` the rules the appliers score with (valid).
+  // handles; `rules` the rules the appliers score with (valid). Reads
+  // always go to `cfs`, scores always use `rules`.
   RatingQueries(const storage::Store* store, RatingCfs cfs, DayCalendar calendar,
                 ScoringRules rules, const Clock* clock)
       : store_(store), cfs_(cfs), calendar_(std::move(calendar)), rules_(rules), clock_(clock) {}
+  // As the service runs: reads go to the active set of `sets`, rules come
+  // from `book` (see the header comment). All required, not owned.
+  RatingQueries(const storage::Store* store, const RollupSets* sets, DayCalendar calendar,
+                const RulesBook* book, const Clock* clock)
+      : store_(store), sets_(sets), calendar_(std::move(calendar)), book_(book), clock_(clock) {}
 
   // The score of handoff `handoff_id` (an id, not a name) as it stands:
   // its parts recomputed from the stored record exactly as the appliers
@@ -124,12 +138,19 @@ class RatingQueries {
                                          const v1::Window& window) const;
 
  private:
-  // A read's snapshot and the options that read through it.
+  // A read's snapshot and the options that read through it, the rollup
+  // set active in it and the team-level rules.
   struct Reads {
     std::shared_ptr<const rocksdb::Snapshot> pin;
     rocksdb::ReadOptions options;
+    RatingCfs cfs;
+    ScoringRules rules;
   };
-  Reads DurableReads() const;
+  // DATA_LOSS or RocksDB's error when the active set cannot be read.
+  absl::StatusOr<Reads> DurableReads() const;
+  // The rules of version `version` (0: 1, a record from before versions);
+  // DATA_LOSS naming `name` when no such version is known.
+  absl::StatusOr<ScoringRules> RulesOfVersion(int version, absl::string_view name) const;
   DayNumber Today() const { return calendar_.DayOf(clock_->Now()); }
 
   // The summed counters of `owner` over `range`.
@@ -143,9 +164,12 @@ class RatingQueries {
   absl::StatusOr<std::string> TeamDepartment(const Reads& reads, absl::string_view team) const;
 
   const storage::Store* store_;
+  // Either fixed `cfs_` and `rules_`, or `sets_` and `book_`.
   const RatingCfs cfs_;
+  const RollupSets* const sets_ = nullptr;
   const DayCalendar calendar_;
   const ScoringRules rules_;
+  const RulesBook* const book_ = nullptr;
   const Clock* clock_;
 };
 

@@ -35,9 +35,19 @@ BATON_NOT_YET(GetHandoffScore)
 BATON_NOT_YET(GetTeamScorecard)
 BATON_NOT_YET(GetDepartmentScoreboard)
 BATON_NOT_YET(GetChainFunnel)
-BATON_NOT_YET(GetScoringRules)
-BATON_NOT_YET(SetScoringRules)
-BATON_NOT_YET(RebuildRollups)
+RatingServiceImpl::Reactor* RatingServiceImpl::GetScoringRules(Ctx* ctx, const Buf* in, Buf* out) {
+  return server::ServeRead(ctx, in, out, *identity_, rules_, &ScoringRulesStore::GetScoringRules);
+}
+
+RatingServiceImpl::Reactor* RatingServiceImpl::SetScoringRules(Ctx* ctx, const Buf* in, Buf* out) {
+  return server::ServeMutation(ctx, in, out, *identity_, rules_,
+                               &ScoringRulesStore::SetScoringRules);
+}
+
+RatingServiceImpl::Reactor* RatingServiceImpl::RebuildRollups(Ctx* ctx, const Buf* in, Buf* out) {
+  return server::ServeMutation(ctx, in, out, *identity_, rebuilds_,
+                               &RollupConsumers::RebuildRollups);
+}
 
 #undef BATON_NOT_YET
 

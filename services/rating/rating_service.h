@@ -5,7 +5,9 @@
 // method over its domain (common/server/unary_adapter.h), every method raw
 // so that requests are authenticated before they are parsed.
 //
-// Served now: GetConsumerStatus (ConsumerStatuses). Every other method
+// Served now: GetConsumerStatus (ConsumerStatuses), GetScoringRules and
+// SetScoringRules (ScoringRulesStore), RebuildRollups (RollupConsumers).
+// Every other method
 // authenticates the caller and answers UNIMPLEMENTED saying it is being
 // built. To serve the read side, give the constructor its domain (e.g. a
 // RatingQueries) and turn its BATON_NOT_YET line in rating_service.cc into
@@ -14,6 +16,8 @@
 #include "baton/rating/v1/rating_service.grpc.pb.h"
 #include "common/server/identity.h"
 #include "services/rating/consumer_status.h"
+#include "services/rating/rollup_consumers.h"
+#include "services/rating/rules_store.h"
 
 namespace baton::rating {
 
@@ -36,9 +40,10 @@ class RatingServiceImpl final : public internal::RawRatingService {
   // The full service name, for health checks.
   static constexpr char kServiceName[] = "baton.rating.v1.RatingService";
 
-  // `consumers` and `identity` must outlive the service.
-  RatingServiceImpl(const ConsumerStatuses* consumers, server::CallIdentity* identity)
-      : consumers_(consumers), identity_(identity) {}
+  // Every argument must outlive the service.
+  RatingServiceImpl(const ConsumerStatuses* consumers, ScoringRulesStore* rules,
+                    RollupConsumers* rebuilds, server::CallIdentity* identity)
+      : consumers_(consumers), rules_(rules), rebuilds_(rebuilds), identity_(identity) {}
 
   using Reactor = grpc::ServerUnaryReactor;
   using Ctx = grpc::CallbackServerContext;
@@ -46,19 +51,23 @@ class RatingServiceImpl final : public internal::RawRatingService {
 
   // Errors: UNAUTHENTICATED; INVALID_ARGUMENT when the request does not parse.
   Reactor* GetConsumerStatus(Ctx* ctx, const Buf* in, Buf* out) override;
+  // As ScoringRulesStore and RollupConsumers::RebuildRollups say, and
+  // UNAUTHENTICATED; INVALID_ARGUMENT when the request does not parse.
+  Reactor* GetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* SetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
+  Reactor* RebuildRollups(Ctx* ctx, const Buf* in, Buf* out) override;
 
   // Not built yet: UNAUTHENTICATED, else UNIMPLEMENTED.
   Reactor* GetHandoffScore(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* GetTeamScorecard(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* GetDepartmentScoreboard(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* GetChainFunnel(Ctx* ctx, const Buf* in, Buf* out) override;
-  Reactor* GetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
-  Reactor* SetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
-  Reactor* RebuildRollups(Ctx* ctx, const Buf* in, Buf* out) override;
   grpc::ServerWriteReactor<Buf>* WatchScoreboard(Ctx* ctx, const Buf* in) override;
 
  private:
   const ConsumerStatuses* const consumers_;
+  ScoringRulesStore* const rules_;
+  RollupConsumers* const rebuilds_;
   server::CallIdentity* const identity_;
 };
 

@@ -76,9 +76,9 @@ absl::StatusOr<v1::Scoreboard> RatingQueries::DepartmentScoreboard(
   if (order == v1::SCOREBOARD_ORDER_UNSPECIFIED) order = v1::SCOREBOARD_ORDER_SCORE;
   ASSIGN_OR_RETURN(const DayRange now, ResolveWindow(window, Today()));
   const DayRange before = now.Previous();
-  const Reads reads = DurableReads();
+  ASSIGN_OR_RETURN(const Reads reads, DurableReads());
   ASSIGN_OR_RETURN(std::vector<std::string> teams,
-                   TeamsOf(store_->db(), cfs_.org, reads.options, department_id));
+                   TeamsOf(store_->db(), reads.cfs.org, reads.options, department_id));
   if (teams.empty()) return NotFound(api::Name(api::kDepartments, department_id));
   const std::string department(department_id);
   ASSIGN_OR_RETURN(std::optional<double> mean, DepartmentMean(reads, department, now));
@@ -97,8 +97,8 @@ absl::StatusOr<v1::Scoreboard> RatingQueries::DepartmentScoreboard(
     v1::ScoreboardRow row;
     row.set_team(api::Name(api::kTeams, team));
     row.set_display_name(team);
-    *row.mutable_as_supplier() = SideFiguresOf(counters, mean, rules_);
-    const v1::SideFigures previous = SideFiguresOf(counters_before, mean_before, rules_);
+    *row.mutable_as_supplier() = SideFiguresOf(counters, mean, reads.rules);
+    const v1::SideFigures previous = SideFiguresOf(counters_before, mean_before, reads.rules);
     if (row.as_supplier().has_score() && previous.has_score()) {
       row.set_score_trend(row.as_supplier().score() - previous.score());
     }

@@ -1,0 +1,387 @@
+#include "services/rating/rollup_consumers.h"
+
+#include <pthread.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+#include "common/status/errors.h"
+#include "common/status/status_macros.h"
+#include "common/time/backoff.h"
+#include "common/time/proto_time.h"
+#include "services/rating/consumer_status.h"
+#include "services/rating/feedback_applier.h"
+#include "services/rating/handoff_applier.h"
+
+namespace baton::rating {
+
+struct RollupConsumers::Pair {
+  int set = 0;
+  // "" for the live pair, kRebuildSuffix for a rebuilding one.
+  std::string label;
+  std::unique_ptr<HandoffApplier> handoff;
+  std::unique_ptr<FeedbackApplier> feedback;
+  std::vector<std::unique_ptr<events::EventConsumer>> consumers;
+
+  void Start() {
+    for (auto& consumer : consumers) consumer->Start();
+  }
+  void Stop() {
+    for (auto& consumer : consumers) consumer->Stop();
+  }
+};
+
+namespace {
+
+using Predicate = std::function<bool(const events::ConsumerStatus&)>;
+
+bool CaughtUp(const events::ConsumerStatus& s) { return s.caught_up; }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RollupConsumers>> RollupConsumers::Open(
+    RollupConsumersOptions options) {
+  auto consumers = std::unique_ptr<RollupConsumers>(new RollupConsumers(std::move(options)));
+  std::shared_ptr<const rocksdb::Snapshot> pin;
+  ASSIGN_OR_RETURN(const v1::StoredRollupSets sets,
+                   consumers->sets_.Read(consumers->options_.store->DurableReads(&pin)));
+  absl::MutexLock lock(&consumers->mu_);
+  consumers->live_ = consumers->MakePair(static_cast<int>(sets.active_set()), "");
+  consumers->rebuilding_ = sets.rebuilding();
+  return consumers;
+}
+
+RollupConsumers::RollupConsumers(RollupConsumersOptions options)
+    : options_(std::move(options)),
+      sets_(*options_.store),
+      mutations_(options_.queue, options_.store->cf(kRequestsCf)) {}
+
+RollupConsumers::~RollupConsumers() { Stop(); }
+
+std::shared_ptr<RollupConsumers::Pair> RollupConsumers::MakePair(int set, std::string label) const {
+  auto pair = std::make_shared<Pair>();
+  pair->set = set;
+  pair->label = std::move(label);
+  const ApplierOptions applier{.cfs = sets_.set(set),
+                               .calendar = options_.calendar,
+                               .rules = options_.book->Default(),
+                               .book = options_.book};
+  pair->handoff = std::make_unique<HandoffApplier>(applier);
+  pair->feedback = std::make_unique<FeedbackApplier>(applier);
+  events::EventSink* sinks[] = {pair->handoff.get(), pair->feedback.get()};
+  for (size_t i = 0; i < options_.sources.size(); ++i) {
+    events::EventSource* source = options_.sources[i];
+    pair->consumers.push_back(std::make_unique<events::EventConsumer>(
+        events::EventConsumerOptions{.source = source,
+                                     .sink = sinks[i],
+                                     .queue = options_.queue,
+                                     .checkpoint = {.cf = sets_.set(set).checkpoints,
+                                                    .key = CheckpointRecordKey(source->name())},
+                                     .max_batch = options_.max_batch,
+                                     .backoff_initial = options_.backoff_initial,
+                                     .backoff_max = options_.backoff_max,
+                                     .clock = options_.clock}));
+  }
+  return pair;
+}
+
+void RollupConsumers::Start() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (started_ || stopping_) return;
+    started_ = true;
+    live_->Start();
+  }
+  Kick();
+}
+
+void RollupConsumers::Stop() {
+  std::thread worker;
+  std::shared_ptr<Pair> live, rebuild;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    worker = std::move(worker_);
+    live = live_;
+    rebuild = rebuild_;
+  }
+  // The worker waits on the rebuild consumers' statuses: stopping them
+  // ends its wait.
+  if (rebuild) rebuild->Stop();
+  if (worker.joinable()) worker.join();
+  // Consumers are never stopped under mu_: a consumer's Stop waits for
+  // the commit queue to answer its batch, and the queue's answer thread
+  // may be waiting for mu_ (RebuildRollups' done).
+  {
+    absl::MutexLock lock(&mu_);
+    rebuild = rebuild_;  // started by the worker before it saw stopping_
+  }
+  if (rebuild) rebuild->Stop();
+  // Only the worker switches, and it has ended: stop whichever pair is
+  // live now, and the one that was.
+  std::shared_ptr<Pair> now;
+  {
+    absl::MutexLock lock(&mu_);
+    now = live_;
+  }
+  now->Stop();
+  if (live) live->Stop();
+}
+
+void RollupConsumers::Kick() {
+  std::thread finished;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!started_ || stopping_ || worker_running_ || !rebuilding_) return;
+    worker_running_ = true;
+    finished = std::move(worker_);
+    worker_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "baton-rebuild");
+      Rebuild();
+      absl::MutexLock lock(&mu_);
+      worker_running_ = false;
+    });
+  }
+  if (finished.joinable()) finished.join();  // it had ended: worker_running_ was false
+}
+
+void RollupConsumers::RebuildRollups(const auth::Caller& caller,
+                                     const v1::RebuildRollupsRequest& request,
+                                     v1::RebuildRollupsResponse* response, storage::Done done) {
+  if (absl::Status s = auth::RequireAdmin(caller, "RebuildRollups"); !s.ok()) return done(s);
+  mutations_.Submit(
+      "RebuildRollups", caller, request, response,
+      [this, done = std::move(done)](absl::Status status) mutable {
+        if (status.ok()) {
+          {
+            absl::MutexLock lock(&mu_);
+            rebuilding_ = true;  // the worker checks the record itself
+          }
+          Kick();
+        }
+        done(std::move(status));
+      },
+      [this, response](storage::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::StoredRollupSets sets, LoadRollupSets(tx, sets_.admin()));
+        if (sets.rebuilding()) {
+          return FailedPrecondition(
+              "REBUILD_RUNNING",
+              absl::StrCat("a rebuild of the rollups is running since ",
+                           absl::FormatTime(FromProto(sets.rebuild_start_time())),
+                           "; GetConsumerStatus shows its progress"));
+        }
+        sets.set_rebuilding(true);
+        sets.set_cleared(false);
+        *sets.mutable_rebuild_start_time() = ToProto(tx.now());
+        StoreRollupSets(tx, sets_.admin(), sets);
+        for (events::EventSource* source : options_.sources) {
+          events::ConsumerStatus starting;
+          starting.source = absl::StrCat(source->name(), kRebuildSuffix);
+          starting.state = events::ConsumerState::kConnecting;
+          ConsumerStatusToProto(starting, response->add_consumers());
+        }
+        return absl::OkStatus();
+      });
+}
+
+bool RollupConsumers::Pause(absl::Duration delay) {
+  absl::MutexLock lock(&mu_);
+  return !mu_.AwaitWithTimeout(absl::Condition(&stopping_), delay);
+}
+
+bool RollupConsumers::CommitUntilDone(
+    const std::function<absl::Status(storage::Transaction&)>& mutation) {
+  Backoff backoff(options_.backoff_initial, options_.backoff_max);
+  for (;;) {
+    const absl::Status status = options_.queue->Run(mutation);
+    if (status.ok()) return true;
+    log::Error("rollup rebuild: a step did not commit; retrying", {{"error", status.ToString()}});
+    if (!Pause(backoff.Failed())) return false;
+  }
+}
+
+bool RollupConsumers::AwaitPair(const Pair& pair, const std::vector<Predicate>& done) {
+  for (size_t i = 0; i < pair.consumers.size(); ++i) {
+    const events::EventConsumer& consumer = *pair.consumers[i];
+    consumer.AwaitStatus(
+        [&](const events::ConsumerStatus& s) {
+          return done[i](s) || s.state == events::ConsumerState::kFailed ||
+                 s.state == events::ConsumerState::kStopped;
+        },
+        absl::InfiniteFuture());
+    const events::ConsumerStatus status = consumer.Status();
+    if (done[i](status)) continue;
+    if (status.state == events::ConsumerState::kFailed) {
+      log::Error("rollup rebuild: a consumer failed; the rebuild waits for a restart",
+                 {{"source", status.source}, {"error", status.error}});
+      Pause(absl::InfiniteDuration());
+    }
+    return false;
+  }
+  return true;
+}
+
+void RollupConsumers::Rebuild() {
+  v1::StoredRollupSets sets;
+  if (!CommitUntilDone([&](storage::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(sets, LoadRollupSets(tx, sets_.admin()));
+        return absl::OkStatus();
+      })) {
+    return;
+  }
+  if (!sets.rebuilding()) {  // e.g. a retried request, answered from the ledger
+    absl::MutexLock lock(&mu_);
+    rebuilding_ = false;
+    return;
+  }
+  const int target = OtherSet(static_cast<int>(sets.active_set()));
+  log::Info("rollup rebuild: replaying both logs", {{"into_set", target}});
+
+  // Step 2: empty the other set, once.
+  if (!sets.cleared()) {
+    Backoff backoff(options_.backoff_initial, options_.backoff_max);
+    for (;;) {
+      const absl::Status status = ClearSet(options_.store->db(), sets_.set(target));
+      if (status.ok()) break;
+      log::Error("rollup rebuild: cannot clear the other set; retrying",
+                 {{"error", status.ToString()}});
+      if (!Pause(backoff.Failed())) return;
+    }
+    if (!CommitUntilDone([&](storage::Transaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(v1::StoredRollupSets now, LoadRollupSets(tx, sets_.admin()));
+          now.set_cleared(true);
+          StoreRollupSets(tx, sets_.admin(), now);
+          return absl::OkStatus();
+        })) {
+      return;
+    }
+  }
+
+  // Step 3: replay into it.
+  std::shared_ptr<Pair> rebuild = MakePair(target, kRebuildSuffix);
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    rebuild_ = rebuild;
+    rebuild->Start();
+  }
+  if (!AwaitPair(*rebuild, {CaughtUp, CaughtUp})) return;
+
+  // Step 4: freeze the live set, let the rebuild pass it, switch.
+  std::shared_ptr<Pair> live;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    live = live_;
+  }
+  live->Stop();
+  std::vector<Predicate> passed;
+  for (const auto& consumer : live->consumers) {
+    const events::ConsumerStatus status = consumer->Status();
+    // A FAILED live consumer holds nothing to wait for: the rebuild is
+    // what replaces it.
+    const uint64_t target_sequence =
+        status.state == events::ConsumerState::kFailed ? 0 : status.applied_sequence;
+    passed.push_back([target_sequence](const events::ConsumerStatus& s) {
+      return s.applied_sequence >= target_sequence;
+    });
+  }
+  const bool ready = AwaitPair(*rebuild, passed);
+  if (!ready || !CommitUntilDone([&](storage::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::StoredRollupSets now, LoadRollupSets(tx, sets_.admin()));
+        now.set_active_set(static_cast<uint32_t>(target));
+        now.set_rebuilding(false);
+        now.set_cleared(false);
+        *now.mutable_switch_time() = ToProto(tx.now());
+        StoreRollupSets(tx, sets_.admin(), now);
+        return absl::OkStatus();
+      })) {
+    // A rebuild consumer failed (or we stop): serve on from the old set.
+    // Stop joins this thread before it stops the live pair, so a Start
+    // here is always stopped again.
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    ++live_generation_;
+    live->Start();
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  retired_ = std::move(live_);
+  live_ = std::move(rebuild_);
+  live_->label.clear();
+  ++live_generation_;
+  rebuilding_ = false;
+  log::Info("rollup rebuild: reads switched over", {{"active_set", target}});
+}
+
+std::vector<events::ConsumerStatus> RollupConsumers::Statuses() const {
+  std::vector<std::shared_ptr<Pair>> pairs;
+  {
+    absl::MutexLock lock(&mu_);
+    pairs.push_back(live_);
+    if (rebuild_) pairs.push_back(rebuild_);
+  }
+  std::vector<events::ConsumerStatus> statuses;
+  for (const auto& pair : pairs) {
+    for (const auto& consumer : pair->consumers) {
+      events::ConsumerStatus status = consumer->Status();
+      status.source += pair->label;
+      statuses.push_back(std::move(status));
+    }
+  }
+  return statuses;
+}
+
+std::vector<const events::EventConsumer*> RollupConsumers::Live() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<const events::EventConsumer*> live;
+  for (const auto& consumer : live_->consumers) live.push_back(consumer.get());
+  return live;
+}
+
+bool RollupConsumers::AwaitLiveCaughtUp() const {
+  for (;;) {
+    std::shared_ptr<Pair> live;
+    int generation = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return false;
+      live = live_;
+      generation = live_generation_;
+    }
+    bool all = true;
+    for (const auto& consumer : live->consumers) {
+      consumer->AwaitStatus(
+          [](const events::ConsumerStatus& s) {
+            return s.caught_up || s.state == events::ConsumerState::kFailed ||
+                   s.state == events::ConsumerState::kStopped;
+          },
+          absl::InfiniteFuture());
+      if (!consumer->Status().caught_up) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+    // Failed, or stopped (by Stop, or for a switch): wait for either.
+    absl::MutexLock lock(&mu_);
+    auto moved = [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      return stopping_ || live_generation_ != generation;
+    };
+    mu_.Await(absl::Condition(&moved));
+  }
+}
+
+bool RollupConsumers::rebuilding() const {
+  absl::MutexLock lock(&mu_);
+  return rebuilding_;
+}
+
+bool RollupConsumers::AwaitNoRebuild(absl::Time deadline) const {
+  absl::MutexLock lock(&mu_);
+  auto done = [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !rebuilding_; };
+  return mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
+}
+
+}  // namespace baton::rating
