@@ -384,4 +384,16 @@ bool RollupConsumers::AwaitNoRebuild(absl::Time deadline) const {
   return mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
 }
 
+std::vector<const events::EventConsumer*> RollupConsumers::AwaitRebuildConsumers(
+    absl::Time deadline) const {
+  absl::MutexLock lock(&mu_);
+  auto started = [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !rebuilding_ || rebuild_; };
+  mu_.AwaitWithDeadline(absl::Condition(&started), deadline);
+  std::vector<const events::EventConsumer*> consumers;
+  if (rebuilding_ && rebuild_) {
+    for (const auto& consumer : rebuild_->consumers) consumers.push_back(consumer.get());
+  }
+  return consumers;
+}
+
 }  // namespace baton::rating

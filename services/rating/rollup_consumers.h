@@ -107,6 +107,10 @@ class RollupConsumers {
   bool rebuilding() const;
   // Blocks until no rebuild runs, or `deadline`; for tests and tools.
   bool AwaitNoRebuild(absl::Time deadline) const;
+  // The running rebuild's consumers (handoff's, feedback's), waiting until
+  // `deadline` for its worker to start them; empty when no rebuild runs by
+  // then. Valid until the second switch after. For tests and tools.
+  std::vector<const events::EventConsumer*> AwaitRebuildConsumers(absl::Time deadline) const;
 
  private:
   struct Pair;  // one set's appliers and consumers
