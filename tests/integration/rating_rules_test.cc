@@ -1,0 +1,161 @@
+// Scoring rules and rollup rebuilds over gRPC, on the server as batond
+// hosts it: any authenticated caller reads the rules, only admins change
+// them or rebuild, input errors name their field in a BadRequest, a
+// retried request_id makes no second version, a rebuild replays both logs
+// and hands the consumers over, and rules survive a restart.
+
+#include <string>
+
+#include "baton/feedback/v1/feedback_service.grpc.pb.h"
+#include "baton/rating/v1/rating_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/health_watch.h"
+#include "tests/integration/org_fixture.h"
+
+namespace baton::testing {
+namespace {
+
+namespace rv1 = ::baton::rating::v1;
+using ::testing::Contains;
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using Health = grpc::health::v1::HealthCheckResponse;
+
+rv1::ScoringRules VisitRules() {
+  rv1::ScoringRules rules;
+  rules.set_chain("chains/visit");
+  rules.set_rating_weight(0.4);
+  rules.set_first_pass_weight(0.4);
+  rules.set_timeliness_weight(0.2);
+  rules.set_return_penalty(30);
+  rules.set_prior_weight(10);
+  rules.set_satisfied_from(4);
+  return rules;
+}
+
+class RatingRulesTest : public OrgTest {
+ protected:
+  grpc::Status Get(const std::string& token, const std::string& chain, rv1::ScoringRules* out) {
+    rv1::GetScoringRulesRequest request;
+    request.set_chain(chain);
+    rv1::GetScoringRulesResponse response;
+    grpc::Status status =
+        server_.rating_stub().GetScoringRules(Context(token).get(), request, &response);
+    *out = response.rules();
+    return status;
+  }
+  grpc::Status Set(const std::string& token, const rv1::ScoringRules& rules, rv1::ScoringRules* out,
+                   const std::string& request_id = "") {
+    rv1::SetScoringRulesRequest request;
+    request.set_request_id(request_id);
+    *request.mutable_rules() = rules;
+    rv1::SetScoringRulesResponse response;
+    grpc::Status status =
+        server_.rating_stub().SetScoringRules(Context(token).get(), request, &response);
+    *out = response.rules();
+    return status;
+  }
+  grpc::Status Rebuild(const std::string& token, rv1::RebuildRollupsResponse* response) {
+    return server_.rating_stub().RebuildRollups(Context(token).get(), rv1::RebuildRollupsRequest(),
+                                                response);
+  }
+};
+
+TEST_F(RatingRulesTest, AnyCallerReadsRulesOnlyAdminsChangeThem) {
+  rv1::ScoringRules rules;
+  ASSERT_TRUE(Get(front_desk_, "chains/visit", &rules).ok());
+  EXPECT_EQ(rules.version(), 1);
+  EXPECT_EQ(rules.chain(), "") << "the default applies";
+  EXPECT_EQ(rules.rating_weight(), 0.5);
+  EXPECT_CODE(Get("", "", &rules), grpc::StatusCode::UNAUTHENTICATED);
+
+  for (const std::string* token : {&front_desk_, &head_, &service_}) {
+    grpc::Status status = Set(*token, VisitRules(), &rules);
+    EXPECT_CODE(status, grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(InfoOf(status).reason(), "ADMIN_REQUIRED");
+  }
+  EXPECT_CODE(Set("", VisitRules(), &rules), grpc::StatusCode::UNAUTHENTICATED);
+
+  ASSERT_TRUE(Set(admin_, VisitRules(), &rules, "rules-1").ok());
+  EXPECT_EQ(rules.version(), 2);
+  EXPECT_EQ(rules.chain(), "chains/visit");
+  EXPECT_TRUE(rules.has_create_time());
+  ASSERT_TRUE(Set(admin_, VisitRules(), &rules, "rules-1").ok());
+  EXPECT_EQ(rules.version(), 2) << "a retry makes no second version";
+
+  ASSERT_TRUE(Get(front_desk_, "chains/visit", &rules).ok());
+  EXPECT_EQ(rules.version(), 2);
+  EXPECT_EQ(rules.return_penalty(), 30);
+  ASSERT_TRUE(Get(front_desk_, "chains/other", &rules).ok());
+  EXPECT_EQ(rules.version(), 1);
+
+  server_.Restart();
+  ASSERT_TRUE(Get(front_desk_, "chains/visit", &rules).ok());
+  EXPECT_EQ(rules.version(), 2) << "rules are durable";
+}
+
+TEST_F(RatingRulesTest, InputErrorsNameTheirField) {
+  rv1::ScoringRules rules = VisitRules();
+  rules.set_rating_weight(2);
+  rules.set_satisfied_from(9);
+  rv1::ScoringRules out;
+  grpc::Status status = Set(admin_, rules, &out);
+  EXPECT_CODE(status, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFieldsOf(status), Contains("rules.rating_weight"));
+  EXPECT_THAT(BadFieldsOf(status), Contains("rules.satisfied_from"));
+  rules = VisitRules();
+  rules.set_chain("teams/front-desk");
+  status = Set(admin_, rules, &out);
+  EXPECT_CODE(status, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("rules.chain"));
+  status = Get(front_desk_, "visit", &out);
+  EXPECT_CODE(status, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("chain"));
+}
+
+TEST_F(RatingRulesTest, ARebuildReplaysBothLogsAndHandsTheConsumersOver) {
+  Offer(front_desk_, CreateItem("R-1").name());
+  rv1::ScoringRules rules;
+  ASSERT_TRUE(Set(admin_, VisitRules(), &rules).ok());
+
+  rv1::RebuildRollupsResponse response;
+  grpc::Status status = Rebuild(front_desk_, &response);
+  EXPECT_CODE(status, grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(InfoOf(status).reason(), "ADMIN_REQUIRED");
+  EXPECT_CODE(Rebuild("", &response), grpc::StatusCode::UNAUTHENTICATED);
+
+  status = Rebuild(admin_, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.consumers_size(), 2);
+  EXPECT_EQ(response.consumers(0).source(), "baton.handoff.v1.HandoffService (rebuild)");
+  EXPECT_EQ(response.consumers(1).source(), "baton.feedback.v1.FeedbackService (rebuild)");
+  ASSERT_TRUE(server_.rating().consumers().AwaitNoRebuild(absl::Now() + absl::Seconds(30)));
+
+  // The rebuilt consumers are the live ones: caught up with both logs.
+  const uint64_t handoff_end = server_.store().event_log()->last_sequence();
+  ASSERT_TRUE(server_.rating().handoff_consumer().AwaitStatus(
+      [&](const events::ConsumerStatus& s) { return s.applied_sequence >= handoff_end; },
+      absl::Now() + absl::Seconds(30)));
+  rv1::GetConsumerStatusResponse consumers;
+  status = server_.rating_stub().GetConsumerStatus(Context(front_desk_).get(),
+                                                   rv1::GetConsumerStatusRequest(), &consumers);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(consumers.consumers_size(), 2);
+  for (const rv1::ConsumerStatus& consumer : consumers.consumers()) {
+    EXPECT_THAT(consumer.source(), ::testing::Not(EndsWith("(rebuild)")));
+    EXPECT_EQ(consumer.state(), "LIVE") << consumer.source() << ": " << consumer.error();
+  }
+  EXPECT_EQ(consumers.consumers(0).applied_sequence(), handoff_end);
+
+  // It stays switched over a restart, and the service is SERVING again.
+  server_.Restart();
+  EXPECT_TRUE(WaitForHealth(server_.channel(), "baton.rating.v1.RatingService", Health::SERVING));
+  EXPECT_FALSE(server_.rating().consumers().rebuilding());
+  status = Rebuild(admin_, &response);
+  EXPECT_TRUE(status.ok()) << "another rebuild may start once one ended: "
+                           << status.error_message();
+}
+
+}  // namespace
+}  // namespace baton::testing
