@@ -36,23 +36,26 @@ rv1::ScoringRules VisitRules() {
 
 class RatingRulesTest : public OrgTest {
  protected:
+  using Stub = rv1::RatingService::Stub;
+
   grpc::Status Get(const std::string& token, const std::string& chain, rv1::ScoringRules* out) {
     rv1::GetScoringRulesRequest request;
     request.set_chain(chain);
-    rv1::GetScoringRulesResponse response;
-    grpc::Status status =
-        server_.rating_stub().GetScoringRules(Context(token).get(), request, &response);
-    *out = response.rules();
-    return status;
+    return Call(&Stub::GetScoringRules, token, request, out);
   }
   grpc::Status Set(const std::string& token, const rv1::ScoringRules& rules, rv1::ScoringRules* out,
                    const std::string& request_id = "") {
     rv1::SetScoringRulesRequest request;
     request.set_request_id(request_id);
     *request.mutable_rules() = rules;
-    rv1::SetScoringRulesResponse response;
-    grpc::Status status =
-        server_.rating_stub().SetScoringRules(Context(token).get(), request, &response);
+    return Call(&Stub::SetScoringRules, token, request, out);
+  }
+  // Calls `method` as `token`; `*out` = the response's rules.
+  template <typename Request, typename Response>
+  grpc::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const std::string& token, const Request& request, rv1::ScoringRules* out) {
+    Response response;
+    grpc::Status status = (server_.rating_stub().*method)(Context(token).get(), request, &response);
     *out = response.rules();
     return status;
   }
