@@ -113,7 +113,7 @@ int ItemsList(Client& client, const std::string&) {
 
 struct Command {
   std::vector<std::string> words;  // e.g. {"items", "get"}
-  std::string operand;             // e.g. "ITEM"; empty when it takes none
+  std::string operand;             // e.g. "ITEM"; "[CHAIN]" when optional; empty: none
   Handler handler;
 };
 
@@ -137,6 +137,9 @@ const std::vector<Command>& Commands() {
       {{"events"}, "", Events},
       {{"rate"}, "HANDOFF", Rate},
       {{"rating", "get"}, "RATING", RatingGet},
+      {{"rating", "rules", "get"}, "[CHAIN]", RulesGet},
+      {{"rating", "rules", "set"}, "[CHAIN]", RulesSet},
+      {{"rating", "rebuild"}, "", Rebuild},
       {{"dispute"}, "RATING", Dispute},
       {{"rule"}, "RATING", Rule},
       {{"feedback", "submit"}, "", FeedbackSubmit},
@@ -192,8 +195,12 @@ int Run(const std::vector<std::string>& args) {
   const std::string name = absl::StrJoin(args.begin(), args.begin() + static_cast<long>(used), " ");
   std::string operand;
   if (command != nullptr && !command->operand.empty()) {
-    if (args.size() <= used) return UsageError(absl::StrCat(name, " needs ", command->operand));
-    operand = args[used++];
+    const bool optional = command->operand.front() == '[';
+    if (args.size() > used) {
+      operand = args[used++];
+    } else if (!optional) {
+      return UsageError(absl::StrCat(name, " needs ", command->operand));
+    }
   }
   if (args.size() > used) {
     return UsageError(absl::StrCat("unexpected argument '", args[used], "' after '", name, "'"));

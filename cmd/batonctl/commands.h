@@ -40,6 +40,12 @@ int FeedbackResolve(Client& client, const std::string& operand);
 int FeedbackGet(Client& client, const std::string& operand);
 int FeedbackList(Client& client, const std::string& operand);
 
+// The rating service's administration (rating_commands.cc). `operand` is
+// the CHAIN (`chains/x` or x; "" for the organisation's default).
+int RulesGet(Client& client, const std::string& operand);
+int RulesSet(Client& client, const std::string& operand);
+int Rebuild(Client& client, const std::string& operand);
+
 }  // namespace baton::batonctl
 
 #endif  // BATON_CMD_BATONCTL_COMMANDS_H_

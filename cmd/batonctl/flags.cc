@@ -48,6 +48,15 @@ ABSL_FLAG(std::string, title, "", "feedback submit: the title");
 ABSL_FLAG(std::string, body, "", "feedback submit: the text");
 ABSL_FLAG(std::string, text, "", "feedback reply: the reply");
 ABSL_FLAG(std::string, ruling, "", "rule: uphold or overturn");
+// rating rules set: strings, so that "not given" (keep the current value)
+// differs from every number.
+ABSL_FLAG(std::string, rating_weight, "", "rating rules set: weight of the rating, 0-1");
+ABSL_FLAG(std::string, first_pass_weight, "", "rating rules set: weight of first pass, 0-1");
+ABSL_FLAG(std::string, timeliness_weight, "", "rating rules set: weight of timeliness, 0-1");
+ABSL_FLAG(std::string, return_penalty, "", "rating rules set: F lost per return, >= 0");
+ABSL_FLAG(std::string, prior_weight, "", "rating rules set: the Bayesian prior's weight C, >= 0");
+ABSL_FLAG(std::string, satisfied_from, "",
+          "rating rules set: the overall score (1-5) from which a rating counts as satisfied");
 ABSL_FLAG(uint64_t, after, 0, "events: start after this sequence number");
 ABSL_FLAG(int64_t, limit, 0,
           "events: stop after this many events; watch: after this many offers and overdue notices "
@@ -76,7 +85,7 @@ bool IsUsageFlag(absl::string_view name) {
 }  // namespace
 
 const char kUsage[] =
-    "the command-line client of Baton's HandoffService and FeedbackService.\n"
+    "the command-line client of Baton's HandoffService, FeedbackService and RatingService.\n"
     "Usage: batonctl [flags] COMMAND [ARGS]   (flags may also follow the command)\n"
     "  token --key_file=K --sub=S [--team=T] [--department=D] [--roles=member,...] [--ttl=1h]\n"
     "  departments list\n"
@@ -102,6 +111,11 @@ const char kUsage[] =
     "feedback get ID\n"
     "  feedback list --team=TEAM [--state=open|acknowledged|resolved|dismissed]   (addressed to "
     "TEAM)\n"
+    "  rating rules get [CHAIN]   the rules in force (no CHAIN: the organisation's default)\n"
+    "  rating rules set [CHAIN] [--rating_weight=W] [--first_pass_weight=W] "
+    "[--timeliness_weight=W] [--return_penalty=P] [--prior_weight=C] [--satisfied_from=S]\n"
+    "                             a new version: the rules in force with the given fields changed\n"
+    "  rating rebuild             replay both logs into fresh rollups under the current rules\n"
     "Names may omit their collection: ITEM workItems/x or x, TEAM teams/x or x.\n"
     "Output: one JSON object per line. Exit codes: 0 ok, 1 call failed, 2 usage error.";
 

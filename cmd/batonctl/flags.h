@@ -44,6 +44,12 @@ ABSL_DECLARE_FLAG(std::string, title);
 ABSL_DECLARE_FLAG(std::string, body);
 ABSL_DECLARE_FLAG(std::string, text);
 ABSL_DECLARE_FLAG(std::string, ruling);
+ABSL_DECLARE_FLAG(std::string, rating_weight);
+ABSL_DECLARE_FLAG(std::string, first_pass_weight);
+ABSL_DECLARE_FLAG(std::string, timeliness_weight);
+ABSL_DECLARE_FLAG(std::string, return_penalty);
+ABSL_DECLARE_FLAG(std::string, prior_weight);
+ABSL_DECLARE_FLAG(std::string, satisfied_from);
 
 // `token` command.
 ABSL_DECLARE_FLAG(std::string, key_file);

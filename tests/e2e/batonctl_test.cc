@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "baton/feedback/v1/resources.pb.h"
 #include "baton/handoff/v1/resources.pb.h"
+#include "baton/rating/v1/rating_service.pb.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -27,6 +28,7 @@ namespace {
 
 namespace fv1 = ::baton::feedback::v1;
 namespace hv1 = ::baton::handoff::v1;
+namespace rv1 = ::baton::rating::v1;
 using ::testing::HasSubstr;
 
 struct Result {
@@ -253,6 +255,46 @@ TEST_F(BatonctlTest, UsageErrorsExitWithTwoAndSayWhatIsWrong) {
   const Result bad_flag = Ctl({"--no_such_flag=1"}, {"chains", "list"});
   EXPECT_EQ(bad_flag.exit_code, 2);
   EXPECT_THAT(bad_flag.err, HasSubstr("--no_such_flag"));
+}
+
+// The dev caller is an admin: it reads the rules, makes a version with
+// two fields changed (the rest kept), and rebuilds the rollups under it.
+TEST_F(BatonctlTest, AnAdminChangesAChainsScoringRulesAndRebuilds) {
+  const Result current = Ctl({}, {"rating", "rules", "get", "chains/new-patient"});
+  ASSERT_EQ(current.exit_code, 0) << current.err;
+  const auto defaults = ParseJson<rv1::ScoringRules>(current.out);
+  EXPECT_EQ(defaults.version(), 1);
+  EXPECT_EQ(defaults.chain(), "") << "the default applies";
+
+  const Result set = Ctl({}, {"rating", "rules", "set", "new-patient", "--rating_weight=0.6",
+                              "--first_pass_weight=0.2", "--return_penalty=20"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  const auto made = ParseJson<rv1::ScoringRules>(set.out);
+  EXPECT_EQ(made.version(), 2);
+  EXPECT_EQ(made.chain(), "chains/new-patient");
+  EXPECT_EQ(made.return_penalty(), 20);
+  EXPECT_EQ(made.timeliness_weight(), 0.2) << "a field not given keeps its value";
+  EXPECT_EQ(made.satisfied_from(), 4);
+
+  const Result bad = Ctl({}, {"rating", "rules", "set", "new-patient", "--rating_weight=0.9"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("rules.rating_weight"));
+  const Result not_a_number = Ctl({}, {"rating", "rules", "set", "--prior_weight=ten"});
+  EXPECT_EQ(not_a_number.exit_code, 2);
+  EXPECT_THAT(not_a_number.err, HasSubstr("--prior_weight=ten"));
+
+  const Result rebuild = Ctl({}, {"rating", "rebuild"});
+  ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+  const auto started = ParseJson<rv1::RebuildRollupsResponse>(rebuild.out);
+  ASSERT_EQ(started.consumers_size(), 2);
+  EXPECT_EQ(started.consumers(0).source(), "baton.handoff.v1.HandoffService (rebuild)");
+
+  const Result now = Ctl({}, {"rating", "rules", "get", "new-patient"});
+  ASSERT_EQ(now.exit_code, 0) << now.err;
+  EXPECT_EQ(ParseJson<rv1::ScoringRules>(now.out).version(), 2);
+  const Result fallback = Ctl({}, {"rating", "rules", "get"});
+  ASSERT_EQ(fallback.exit_code, 0) << fallback.err;
+  EXPECT_EQ(ParseJson<rv1::ScoringRules>(fallback.out).version(), 1);
 }
 
 }  // namespace
