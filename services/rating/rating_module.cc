@@ -50,7 +50,10 @@ absl::Status RatingModule::Open(const server::ModuleContext& context) {
     consumers.push_back(consumers_.back().get());
   }
   statuses_ = std::make_unique<ConsumerStatuses>(std::move(consumers));
-  service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), context.identity);
+  queries_ =
+      std::make_unique<RatingQueries>(context.store, cfs, calendar, options_.rules, context.clock);
+  reads_ = std::make_unique<RatingReads>(queries_.get());
+  service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), reads_.get(), context.identity);
   return absl::OkStatus();
 }
 

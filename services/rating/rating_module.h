@@ -26,6 +26,8 @@
 #include "services/rating/consumer_status.h"
 #include "services/rating/feedback_applier.h"
 #include "services/rating/handoff_applier.h"
+#include "services/rating/rating_queries.h"
+#include "services/rating/rating_reads.h"
 #include "services/rating/rating_service.h"
 #include "services/rating/scoring.h"
 
@@ -92,6 +94,8 @@ class RatingModule final : public server::ServiceModule {
   std::vector<std::unique_ptr<events::EventSource>> sources_;
   std::vector<std::unique_ptr<events::EventConsumer>> consumers_;
   std::unique_ptr<ConsumerStatuses> statuses_;
+  std::unique_ptr<RatingQueries> queries_;
+  std::unique_ptr<RatingReads> reads_;
   std::unique_ptr<RatingServiceImpl> service_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

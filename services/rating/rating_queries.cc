@@ -11,6 +11,7 @@
 #include "common/time/proto_time.h"
 #include "services/rating/figures.h"
 #include "services/rating/handoff_record.h"
+#include "services/rating/validation.h"
 
 namespace baton::rating {
 
@@ -25,20 +26,12 @@ absl::StatusOr<DayRange> ResolveWindow(const v1::Window& window, DayNumber today
   if (window.start_day().empty() && window.end_day().empty()) {
     return DayRange{today - kDefaultWindowDays + 1, today + 1};
   }
-  auto day = [](absl::string_view field, const std::string& text) -> absl::StatusOr<DayNumber> {
-    if (text.empty()) return InvalidField(std::string(field), "is required with the other day");
-    absl::StatusOr<DayNumber> day = DayCalendar::Parse(text);
-    if (!day.ok()) return InvalidField(std::string(field), "must be a day, YYYY-MM-DD");
-    return *day;
-  };
-  ASSIGN_OR_RETURN(DayNumber start, day("window.start_day", window.start_day()));
-  ASSIGN_OR_RETURN(DayNumber end, day("window.end_day", window.end_day()));
-  if (end < start) return InvalidField("window.end_day", "must not be before window.start_day");
-  if (end - start + 1 > kMaxWindowDays) {
-    return InvalidField("window.end_day",
-                        absl::StrCat("a window is at most ", kMaxWindowDays, " days"));
-  }
-  return DayRange{start, end + 1};
+  BadRequest bad;
+  CheckWindow(bad, window);
+  if (!bad.empty()) return bad.Build();
+  // Both parse: CheckWindow said so.
+  return DayRange{*DayCalendar::Parse(window.start_day()),
+                  *DayCalendar::Parse(window.end_day()) + 1};
 }
 
 RatingQueries::Reads RatingQueries::DurableReads() const {

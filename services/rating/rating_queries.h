@@ -40,14 +40,9 @@
 #include "services/rating/rating_keys.h"
 #include "services/rating/rollup_layout.h"
 #include "services/rating/scoring.h"
+#include "services/rating/validation.h"
 
 namespace baton::rating {
-
-// The longest window a query accepts, in days (a leap year).
-inline constexpr int kMaxWindowDays = 366;
-// The window used when a request gives none: this many days ending today
-// (the clock's day in the organisation's zone).
-inline constexpr int kDefaultWindowDays = 30;
 
 // A window as days: [from, to), `to` exclusive.
 struct DayRange {
@@ -62,7 +57,7 @@ struct DayRange {
 };
 
 // The days of `window`: both days empty → the kDefaultWindowDays days
-// ending on `today`. Otherwise INVALID_ARGUMENT (api InvalidField) naming
+// ending on `today`. Otherwise INVALID_ARGUMENT (validation.h CheckWindow) naming
 // "window.start_day" or "window.end_day" when that day is missing or not
 // "YYYY-MM-DD", "window.end_day" when it is before the start day or the
 // window is longer than kMaxWindowDays.

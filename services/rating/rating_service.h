@@ -5,15 +5,15 @@
 // method over its domain (common/server/unary_adapter.h), every method raw
 // so that requests are authenticated before they are parsed.
 //
-// Served now: GetConsumerStatus (ConsumerStatuses). Every other method
-// authenticates the caller and answers UNIMPLEMENTED saying it is being
-// built. To serve the read side, give the constructor its domain (e.g. a
-// RatingQueries) and turn its BATON_NOT_YET line in rating_service.cc into
-// a server::ServeRead one-liner over it, as GetConsumerStatus is.
+// Served now: the reads (RatingReads) and GetConsumerStatus
+// (ConsumerStatuses). WatchScoreboard and the rules and rebuild methods
+// authenticate the caller and answer UNIMPLEMENTED saying they are being
+// built; each becomes a one-liner over its domain as the reads are.
 
 #include "baton/rating/v1/rating_service.grpc.pb.h"
 #include "common/server/identity.h"
 #include "services/rating/consumer_status.h"
+#include "services/rating/rating_reads.h"
 
 namespace baton::rating {
 
@@ -36,22 +36,24 @@ class RatingServiceImpl final : public internal::RawRatingService {
   // The full service name, for health checks.
   static constexpr char kServiceName[] = "baton.rating.v1.RatingService";
 
-  // `consumers` and `identity` must outlive the service.
-  RatingServiceImpl(const ConsumerStatuses* consumers, server::CallIdentity* identity)
-      : consumers_(consumers), identity_(identity) {}
+  // `consumers`, `reads` and `identity` must outlive the service.
+  RatingServiceImpl(const ConsumerStatuses* consumers, const RatingReads* reads,
+                    server::CallIdentity* identity)
+      : consumers_(consumers), reads_(reads), identity_(identity) {}
 
   using Reactor = grpc::ServerUnaryReactor;
   using Ctx = grpc::CallbackServerContext;
   using Buf = grpc::ByteBuffer;
 
-  // Errors: UNAUTHENTICATED; INVALID_ARGUMENT when the request does not parse.
+  // Errors: UNAUTHENTICATED; INVALID_ARGUMENT when the request does not
+  // parse; then the domain's (RatingReads, ConsumerStatuses).
   Reactor* GetConsumerStatus(Ctx* ctx, const Buf* in, Buf* out) override;
-
-  // Not built yet: UNAUTHENTICATED, else UNIMPLEMENTED.
   Reactor* GetHandoffScore(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* GetTeamScorecard(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* GetDepartmentScoreboard(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* GetChainFunnel(Ctx* ctx, const Buf* in, Buf* out) override;
+
+  // Not built yet: UNAUTHENTICATED, else UNIMPLEMENTED.
   Reactor* GetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* SetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* RebuildRollups(Ctx* ctx, const Buf* in, Buf* out) override;
@@ -59,6 +61,7 @@ class RatingServiceImpl final : public internal::RawRatingService {
 
  private:
   const ConsumerStatuses* const consumers_;
+  const RatingReads* const reads_;
   server::CallIdentity* const identity_;
 };
 
