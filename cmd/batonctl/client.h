@@ -27,8 +27,8 @@ class Client {
   static absl::StatusOr<std::unique_ptr<Client>> FromFlags();
 
   v1::HandoffService::Stub& stub() { return *stub_; }
-  // The stub of a service, chosen by its type (batond serves both on one
-  // channel): StubFor(static_cast<fv1::FeedbackService::Stub*>(nullptr)).
+  // The stub of a service, chosen by its type (batond serves all three on
+  // one channel): StubFor(static_cast<fv1::FeedbackService::Stub*>(nullptr)).
   v1::HandoffService::Stub& StubFor(v1::HandoffService::Stub*) { return *stub_; }
   fv1::FeedbackService::Stub& StubFor(fv1::FeedbackService::Stub*) { return *feedback_stub_; }
   rv1::RatingService::Stub& StubFor(rv1::RatingService::Stub*) { return *rating_stub_; }

@@ -40,7 +40,13 @@ int FeedbackResolve(Client& client, const std::string& operand);
 int FeedbackGet(Client& client, const std::string& operand);
 int FeedbackList(Client& client, const std::string& operand);
 
-// The rating service's administration (rating_commands.cc). `operand` is
+// The rating service's reads (rating_commands.cc). `operand` is the
+// HANDOFF, TEAM, DEPARTMENT or CHAIN.
+int Score(Client& client, const std::string& operand);
+int Scorecard(Client& client, const std::string& operand);
+int Scoreboard(Client& client, const std::string& operand);
+int Funnel(Client& client, const std::string& operand);
+// The rating service's administration (rating_admin_commands.cc). `operand` is
 // the CHAIN (`chains/x` or x; "" for the organisation's default).
 int RulesGet(Client& client, const std::string& operand);
 int RulesSet(Client& client, const std::string& operand);

@@ -48,6 +48,12 @@ ABSL_FLAG(std::string, title, "", "feedback submit: the title");
 ABSL_FLAG(std::string, body, "", "feedback submit: the text");
 ABSL_FLAG(std::string, text, "", "feedback reply: the reply");
 ABSL_FLAG(std::string, ruling, "", "rule: uphold or overturn");
+ABSL_FLAG(std::string, from, "",
+          "scorecard, scoreboard, funnel: first day of the window, YYYY-MM-DD (with --to; "
+          "default: the 30 days up to today)");
+ABSL_FLAG(std::string, to, "", "scorecard, scoreboard, funnel: last day of the window, YYYY-MM-DD");
+ABSL_FLAG(std::string, order, "",
+          "scoreboard: score (default), csat, first-pass-yield, on-time-rate or trend");
 // rating rules set: strings, so that "not given" (keep the current value)
 // differs from every number.
 ABSL_FLAG(std::string, rating_weight, "", "rating rules set: weight of the rating, 0-1");
@@ -111,6 +117,9 @@ const char kUsage[] =
     "feedback get ID\n"
     "  feedback list --team=TEAM [--state=open|acknowledged|resolved|dismissed]   (addressed to "
     "TEAM)\n"
+    "  score HANDOFF | scorecard TEAM | funnel CHAIN   [--from=YYYY-MM-DD --to=YYYY-MM-DD]\n"
+    "  scoreboard DEPARTMENT [--order=score|csat|first-pass-yield|on-time-rate|trend] "
+    "[--from= --to=]\n"
     "  rating rules get [CHAIN]   the rules in force (no CHAIN: the organisation's default)\n"
     "  rating rules set [CHAIN] [--rating_weight=W] [--first_pass_weight=W] "
     "[--timeliness_weight=W] [--return_penalty=P] [--prior_weight=C] [--satisfied_from=S]\n"

@@ -46,7 +46,12 @@ absl::Status RatingModule::Open(const server::ModuleContext& context) {
                                           .clock = context.clock}));
   statuses_ = std::make_unique<ConsumerStatuses>(
       [consumers = consumers_.get()] { return consumers->Statuses(); });
-  service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), rules_store_.get(),
+  sets_ = std::make_unique<RollupSets>(*context.store);
+  // Reads follow the active rollup set and the versioned rules.
+  queries_ = std::make_unique<RatingQueries>(context.store, sets_.get(), calendar, rules_.get(),
+                                             context.clock);
+  reads_ = std::make_unique<RatingReads>(queries_.get());
+  service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), reads_.get(), rules_store_.get(),
                                                  consumers_.get(), context.identity);
   return absl::OkStatus();
 }

@@ -29,6 +29,8 @@
 #include "common/events/event_source.h"
 #include "common/server/service_module.h"
 #include "services/rating/consumer_status.h"
+#include "services/rating/rating_queries.h"
+#include "services/rating/rating_reads.h"
 #include "services/rating/rating_service.h"
 #include "services/rating/rollup_consumers.h"
 #include "services/rating/rules_book.h"
@@ -105,6 +107,9 @@ class RatingModule final : public server::ServiceModule {
   std::vector<std::unique_ptr<events::EventSource>> sources_;
   std::unique_ptr<RollupConsumers> consumers_;
   std::unique_ptr<ConsumerStatuses> statuses_;
+  std::unique_ptr<RollupSets> sets_;
+  std::unique_ptr<RatingQueries> queries_;
+  std::unique_ptr<RatingReads> reads_;
   std::unique_ptr<RatingServiceImpl> service_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -6,11 +6,13 @@
 #include "baton/rating/v1/stored.pb.h"
 #include "common/api/names.h"
 #include "common/status/errors.h"
+#include "common/storage/counters_merge.h"
 #include "common/status/rocksdb_status.h"
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
 #include "services/rating/figures.h"
 #include "services/rating/handoff_record.h"
+#include "services/rating/validation.h"
 
 namespace baton::rating {
 
@@ -25,20 +27,12 @@ absl::StatusOr<DayRange> ResolveWindow(const v1::Window& window, DayNumber today
   if (window.start_day().empty() && window.end_day().empty()) {
     return DayRange{today - kDefaultWindowDays + 1, today + 1};
   }
-  auto day = [](absl::string_view field, const std::string& text) -> absl::StatusOr<DayNumber> {
-    if (text.empty()) return InvalidField(std::string(field), "is required with the other day");
-    absl::StatusOr<DayNumber> day = DayCalendar::Parse(text);
-    if (!day.ok()) return InvalidField(std::string(field), "must be a day, YYYY-MM-DD");
-    return *day;
-  };
-  ASSIGN_OR_RETURN(DayNumber start, day("window.start_day", window.start_day()));
-  ASSIGN_OR_RETURN(DayNumber end, day("window.end_day", window.end_day()));
-  if (end < start) return InvalidField("window.end_day", "must not be before window.start_day");
-  if (end - start + 1 > kMaxWindowDays) {
-    return InvalidField("window.end_day",
-                        absl::StrCat("a window is at most ", kMaxWindowDays, " days"));
-  }
-  return DayRange{start, end + 1};
+  BadRequest bad;
+  CheckWindow(bad, window);
+  if (!bad.empty()) return bad.Build();
+  // Both parse: CheckWindow said so.
+  return DayRange{*DayCalendar::Parse(window.start_day()),
+                  *DayCalendar::Parse(window.end_day()) + 1};
 }
 
 absl::StatusOr<RatingQueries::Reads> RatingQueries::DurableReads() const {
@@ -81,6 +75,21 @@ absl::StatusOr<std::optional<double>> RatingQueries::DepartmentMean(const Reads&
   ASSIGN_OR_RETURN(std::vector<int64_t> counters,
                    Sum(reads, {.scope = Scope::kDepartment, .id = department}, range));
   return MeanQualityOf(counters);
+}
+
+absl::StatusOr<int64_t> RatingQueries::Standing(const Reads& reads, const RollupOwner& owner,
+                                                uint32_t slot) const {
+  std::string value;
+  const rocksdb::Status s =
+      store_->db()->Get(reads.options, reads.cfs.rollups, RollupKey(owner, kStandingDay), &value);
+  if (s.IsNotFound()) return 0;
+  RETURN_IF_ERROR(FromRocksDb(s));
+  absl::StatusOr<std::vector<int64_t>> counters = storage::DecodeCounters(value);
+  if (!counters.ok()) {
+    return absl::DataLossError(absl::StrCat("a standing rollup of ", owner.id,
+                                            " does not decode: ", counters.status().message()));
+  }
+  return storage::CounterAt(*counters, slot);
 }
 
 absl::StatusOr<std::string> RatingQueries::TeamDepartment(const Reads& reads,
@@ -161,6 +170,8 @@ absl::StatusOr<v1::Scorecard> RatingQueries::TeamScorecard(absl::string_view tea
     if (current) {
       // The appliers put feedback and verdicts on the supplier-team rollup.
       *card.mutable_feedback() = FeedbackFiguresOf(as_supplier);
+      ASSIGN_OR_RETURN(const int64_t open, Standing(reads, supplier, slot::kOpenFeedback));
+      card.mutable_feedback()->set_open(open);
       *card.mutable_verdicts() = VerdictFiguresOf(as_supplier);
     }
   }

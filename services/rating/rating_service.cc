@@ -31,10 +31,18 @@ RatingServiceImpl::Reactor* RatingServiceImpl::GetConsumerStatus(Ctx* ctx, const
                            &ConsumerStatuses::GetConsumerStatus);
 }
 
-BATON_NOT_YET(GetHandoffScore)
-BATON_NOT_YET(GetTeamScorecard)
-BATON_NOT_YET(GetDepartmentScoreboard)
-BATON_NOT_YET(GetChainFunnel)
+#define BATON_READ(Method)                                                                   \
+  RatingServiceImpl::Reactor* RatingServiceImpl::Method(Ctx* ctx, const Buf* in, Buf* out) { \
+    return server::ServeRead(ctx, in, out, *identity_, reads_, &RatingReads::Method);        \
+  }
+
+BATON_READ(GetHandoffScore)
+BATON_READ(GetTeamScorecard)
+BATON_READ(GetDepartmentScoreboard)
+BATON_READ(GetChainFunnel)
+
+#undef BATON_READ
+
 RatingServiceImpl::Reactor* RatingServiceImpl::GetScoringRules(Ctx* ctx, const Buf* in, Buf* out) {
   return server::ServeRead(ctx, in, out, *identity_, rules_, &ScoringRulesStore::GetScoringRules);
 }

@@ -5,17 +5,16 @@
 // method over its domain (common/server/unary_adapter.h), every method raw
 // so that requests are authenticated before they are parsed.
 //
-// Served now: GetConsumerStatus (ConsumerStatuses), GetScoringRules and
-// SetScoringRules (ScoringRulesStore), RebuildRollups (RollupConsumers).
-// Every other method
-// authenticates the caller and answers UNIMPLEMENTED saying it is being
-// built. To serve the read side, give the constructor its domain (e.g. a
-// RatingQueries) and turn its BATON_NOT_YET line in rating_service.cc into
-// a server::ServeRead one-liner over it, as GetConsumerStatus is.
+// Served now: the reads (RatingReads), GetConsumerStatus
+// (ConsumerStatuses), GetScoringRules and SetScoringRules
+// (ScoringRulesStore) and RebuildRollups (RollupConsumers).
+// WatchScoreboard authenticates the caller and answers UNIMPLEMENTED
+// saying it is being built; it becomes a stream over its domain.
 
 #include "baton/rating/v1/rating_service.grpc.pb.h"
 #include "common/server/identity.h"
 #include "services/rating/consumer_status.h"
+#include "services/rating/rating_reads.h"
 #include "services/rating/rollup_consumers.h"
 #include "services/rating/rules_store.h"
 
@@ -41,15 +40,21 @@ class RatingServiceImpl final : public internal::RawRatingService {
   static constexpr char kServiceName[] = "baton.rating.v1.RatingService";
 
   // Every argument must outlive the service.
-  RatingServiceImpl(const ConsumerStatuses* consumers, ScoringRulesStore* rules,
-                    RollupConsumers* rebuilds, server::CallIdentity* identity)
-      : consumers_(consumers), rules_(rules), rebuilds_(rebuilds), identity_(identity) {}
+  RatingServiceImpl(const ConsumerStatuses* consumers, const RatingReads* reads,
+                    ScoringRulesStore* rules, RollupConsumers* rebuilds,
+                    server::CallIdentity* identity)
+      : consumers_(consumers),
+        reads_(reads),
+        rules_(rules),
+        rebuilds_(rebuilds),
+        identity_(identity) {}
 
   using Reactor = grpc::ServerUnaryReactor;
   using Ctx = grpc::CallbackServerContext;
   using Buf = grpc::ByteBuffer;
 
-  // Errors: UNAUTHENTICATED; INVALID_ARGUMENT when the request does not parse.
+  // Errors: UNAUTHENTICATED; INVALID_ARGUMENT when the request does not
+  // parse; then the domain's (RatingReads, ConsumerStatuses).
   Reactor* GetConsumerStatus(Ctx* ctx, const Buf* in, Buf* out) override;
   // As ScoringRulesStore and RollupConsumers::RebuildRollups say, and
   // UNAUTHENTICATED; INVALID_ARGUMENT when the request does not parse.
@@ -57,7 +62,6 @@ class RatingServiceImpl final : public internal::RawRatingService {
   Reactor* SetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* RebuildRollups(Ctx* ctx, const Buf* in, Buf* out) override;
 
-  // Not built yet: UNAUTHENTICATED, else UNIMPLEMENTED.
   Reactor* GetHandoffScore(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* GetTeamScorecard(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* GetDepartmentScoreboard(Ctx* ctx, const Buf* in, Buf* out) override;
@@ -66,6 +70,7 @@ class RatingServiceImpl final : public internal::RawRatingService {
 
  private:
   const ConsumerStatuses* const consumers_;
+  const RatingReads* const reads_;
   ScoringRulesStore* const rules_;
   RollupConsumers* const rebuilds_;
   server::CallIdentity* const identity_;

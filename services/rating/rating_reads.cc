@@ -1,0 +1,41 @@
+#include "services/rating/rating_reads.h"
+
+#include "common/status/status_macros.h"
+#include "services/rating/validation.h"
+
+namespace baton::rating {
+
+absl::Status RatingReads::GetHandoffScore(const auth::Caller&,
+                                          const v1::GetHandoffScoreRequest& request,
+                                          v1::GetHandoffScoreResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string handoff, Validate(request));
+  ASSIGN_OR_RETURN(*response->mutable_score(), queries_->GetHandoffScore(handoff));
+  return absl::OkStatus();
+}
+
+absl::Status RatingReads::GetTeamScorecard(const auth::Caller&,
+                                           const v1::GetTeamScorecardRequest& request,
+                                           v1::GetTeamScorecardResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string team, Validate(request));
+  ASSIGN_OR_RETURN(*response->mutable_scorecard(), queries_->TeamScorecard(team, request.window()));
+  return absl::OkStatus();
+}
+
+absl::Status RatingReads::GetDepartmentScoreboard(
+    const auth::Caller&, const v1::GetDepartmentScoreboardRequest& request,
+    v1::GetDepartmentScoreboardResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string department, Validate(request));
+  ASSIGN_OR_RETURN(*response->mutable_scoreboard(),
+                   queries_->DepartmentScoreboard(department, request.window(), request.order()));
+  return absl::OkStatus();
+}
+
+absl::Status RatingReads::GetChainFunnel(const auth::Caller&,
+                                         const v1::GetChainFunnelRequest& request,
+                                         v1::GetChainFunnelResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string chain, Validate(request));
+  ASSIGN_OR_RETURN(*response->mutable_funnel(), queries_->ChainFunnel(chain, request.window()));
+  return absl::OkStatus();
+}
+
+}  // namespace baton::rating
