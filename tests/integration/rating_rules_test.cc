@@ -59,6 +59,21 @@ class RatingRulesTest : public OrgTest {
     *out = response.rules();
     return status;
   }
+  // The rules version of `handoff`'s score, once the rating service has
+  // it (its consumers catch up within the wait); -1 when it never does.
+  int ScoreVersion(const std::string& handoff) {
+    const uint64_t handoff_end = server_.store().event_log()->last_sequence();
+    EXPECT_TRUE(server_.rating().handoff_consumer().AwaitStatus(
+        [&](const events::ConsumerStatus& s) { return s.applied_sequence >= handoff_end; },
+        absl::Now() + absl::Seconds(30)));
+    rv1::GetHandoffScoreRequest request;
+    request.set_handoff(handoff);
+    rv1::GetHandoffScoreResponse response;
+    const grpc::Status status =
+        server_.rating_stub().GetHandoffScore(Context(front_desk_).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return status.ok() ? response.score().rules_version() : -1;
+  }
   grpc::Status Rebuild(const std::string& token, rv1::RebuildRollupsResponse* response) {
     return server_.rating_stub().RebuildRollups(Context(token).get(), rv1::RebuildRollupsRequest(),
                                                 response);
@@ -118,9 +133,17 @@ TEST_F(RatingRulesTest, InputErrorsNameTheirField) {
 }
 
 TEST_F(RatingRulesTest, ARebuildReplaysBothLogsAndHandsTheConsumersOver) {
-  Offer(front_desk_, CreateItem("R-1").name());
+  // An accepted handoff, scored under version 1 (unrated, on time, first
+  // attempt: q = 100 whatever the weights; the rules version tells).
+  const hv1::Handoff offer = Offer(front_desk_, CreateItem("R-1").name());
+  hv1::AcceptHandoffRequest accept;
+  accept.set_name(offer.name());
+  hv1::AcceptHandoffResponse accepted;
+  ASSERT_TRUE(server_.stub().AcceptHandoff(Context(consult_).get(), accept, &accepted).ok());
+  ASSERT_EQ(ScoreVersion(offer.name()), 1);
   rv1::ScoringRules rules;
   ASSERT_TRUE(Set(admin_, VisitRules(), &rules).ok());
+  EXPECT_EQ(ScoreVersion(offer.name()), 1) << "history keeps its version until a rebuild";
 
   rv1::RebuildRollupsResponse response;
   grpc::Status status = Rebuild(front_desk_, &response);
@@ -150,6 +173,7 @@ TEST_F(RatingRulesTest, ARebuildReplaysBothLogsAndHandsTheConsumersOver) {
     EXPECT_EQ(consumer.state(), "LIVE") << consumer.source() << ": " << consumer.error();
   }
   EXPECT_EQ(consumers.consumers(0).applied_sequence(), handoff_end);
+  EXPECT_EQ(ScoreVersion(offer.name()), 2) << "history re-scored under the chain's rules";
 
   // It stays switched over a restart, and the service is SERVING again.
   server_.Restart();
