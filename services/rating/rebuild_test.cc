@@ -169,6 +169,34 @@ TEST_F(RebuildTest, ARestartRightAfterTheRequestStillRebuilds) {
   EXPECT_EQ(live_->Figures(), FreshFigures());
 }
 
+TEST_F(RebuildTest, AFailedRebuildLeavesTheOldSetLiveUntilARestartResumesIt) {
+  ASSERT_THAT(live_->SetRules(NewPatientRules()), IsOk());
+  live_->handoff_source().FailAtHold(absl::DataLossError("event 8 cannot be read"));
+  RebuildUpTo(7, kMorningFeedbackEvents);
+  const auto rebuild = live_->consumers().AwaitRebuildConsumers(Soon());
+  ASSERT_EQ(rebuild.size(), 2u);
+  ASSERT_TRUE(rebuild[0]->AwaitStatus(
+      [](const events::ConsumerStatus& s) { return s.state == events::ConsumerState::kFailed; },
+      Soon()));
+
+  // The live set goes on: new events are applied and read.
+  logs_.AppendAfternoon();
+  live_->AwaitApplied(kAllHandoffEvents, kAllFeedbackEvents);
+  EXPECT_EQ(Version("h4"), 2);
+  EXPECT_EQ(Version("h3"), 1);
+  const std::vector<events::ConsumerStatus> statuses = live_->consumers().Statuses();
+  ASSERT_EQ(statuses.size(), 4u);
+  EXPECT_EQ(statuses[2].state, events::ConsumerState::kFailed);
+  EXPECT_THAT(statuses[2].error, HasSubstr("event 8"));
+  EXPECT_THAT(live_->Rebuild(), StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
+
+  live_->Close();  // the cause fixed, a restart resumes the rebuild
+  live_->Open();
+  live_->StartAndCatchUp();
+  ASSERT_TRUE(live_->consumers().AwaitNoRebuild(Soon()));
+  EXPECT_EQ(live_->Figures(), FreshFigures());
+}
+
 TEST_F(RebuildTest, ASecondRebuildReusesTheFirstSet) {
   ASSERT_THAT(live_->SetRules(NewPatientRules()), IsOk());
   logs_.AppendAfternoon();

@@ -58,11 +58,18 @@ class HoldingSource final : public events::EventSource {
     gate_->up_to = up_to;
   }
   void Release() { Hold(std::numeric_limits<uint64_t>::max()); }
+  // Held streams end with `status` at the hold instead of waiting there
+  // (e.g. DATA_LOSS: a rebuild consumer that fails).
+  void FailAtHold(absl::Status status) {
+    absl::MutexLock lock(&gate_->mu);
+    gate_->fail_with = std::move(status);
+  }
 
  private:
   struct Gate {
     absl::Mutex mu;
     uint64_t up_to ABSL_GUARDED_BY(mu) = std::numeric_limits<uint64_t>::max();
+    absl::Status fail_with ABSL_GUARDED_BY(mu);
   };
 
   class Stream final : public events::EventStream {
@@ -76,6 +83,7 @@ class HoldingSource final : public events::EventSource {
       uint64_t up_to = 0;
       {
         absl::MutexLock lock(&gate_->mu);
+        if (gate_->up_to < next_ && !gate_->fail_with.ok()) return gate_->fail_with;
         auto open = [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
           return cancelled_ || gate_->up_to >= next_;
         };

@@ -18,8 +18,6 @@ namespace baton::rating {
 
 struct RollupConsumers::Pair {
   int set = 0;
-  // "" for the live pair, kRebuildSuffix for a rebuilding one.
-  std::string label;
   std::unique_ptr<HandoffApplier> handoff;
   std::unique_ptr<FeedbackApplier> feedback;
   std::vector<std::unique_ptr<events::EventConsumer>> consumers;
@@ -47,7 +45,7 @@ absl::StatusOr<std::unique_ptr<RollupConsumers>> RollupConsumers::Open(
   ASSIGN_OR_RETURN(const v1::StoredRollupSets sets,
                    consumers->sets_.Read(consumers->options_.store->DurableReads(&pin)));
   absl::MutexLock lock(&consumers->mu_);
-  consumers->live_ = consumers->MakePair(static_cast<int>(sets.active_set()), "");
+  consumers->live_ = consumers->MakePair(static_cast<int>(sets.active_set()));
   consumers->rebuilding_ = sets.rebuilding();
   return consumers;
 }
@@ -59,10 +57,9 @@ RollupConsumers::RollupConsumers(RollupConsumersOptions options)
 
 RollupConsumers::~RollupConsumers() { Stop(); }
 
-std::shared_ptr<RollupConsumers::Pair> RollupConsumers::MakePair(int set, std::string label) const {
+std::shared_ptr<RollupConsumers::Pair> RollupConsumers::MakePair(int set) const {
   auto pair = std::make_shared<Pair>();
   pair->set = set;
-  pair->label = std::move(label);
   const ApplierOptions applier{.cfs = sets_.set(set),
                                .calendar = options_.calendar,
                                .rules = options_.book->Default(),
@@ -138,9 +135,17 @@ void RollupConsumers::Kick() {
     finished = std::move(worker_);
     worker_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "baton-rebuild");
-      Rebuild();
-      absl::MutexLock lock(&mu_);
-      worker_running_ = false;
+      for (;;) {
+        Rebuild();
+        // Rebuild returns with a rebuild still to run only when a new one
+        // was asked for between its switch and here (Kick saw this worker
+        // still running): run that one too.
+        absl::MutexLock lock(&mu_);
+        if (stopping_ || !rebuilding_) {
+          worker_running_ = false;
+          return;
+        }
+      }
     });
   }
   if (finished.joinable()) finished.join();  // it had ended: worker_running_ was false
@@ -215,7 +220,6 @@ bool RollupConsumers::AwaitPair(const Pair& pair, const std::vector<Predicate>& 
     if (status.state == events::ConsumerState::kFailed) {
       log::Error("rollup rebuild: a consumer failed; the rebuild waits for a restart",
                  {{"source", status.source}, {"error", status.error}});
-      Pause(absl::InfiniteDuration());
     }
     return false;
   }
@@ -259,14 +263,17 @@ void RollupConsumers::Rebuild() {
   }
 
   // Step 3: replay into it.
-  std::shared_ptr<Pair> rebuild = MakePair(target, kRebuildSuffix);
+  std::shared_ptr<Pair> rebuild = MakePair(target);
   {
     absl::MutexLock lock(&mu_);
     if (stopping_) return;
     rebuild_ = rebuild;
     rebuild->Start();
   }
-  if (!AwaitPair(*rebuild, {CaughtUp, CaughtUp})) return;
+  if (!AwaitPair(*rebuild, {CaughtUp, CaughtUp})) {
+    Pause(absl::InfiniteDuration());  // failed: the live pair serves on until a restart
+    return;
+  }
 
   // Step 4: freeze the live set, let the rebuild pass it, switch.
   std::shared_ptr<Pair> live;
@@ -297,37 +304,39 @@ void RollupConsumers::Rebuild() {
         StoreRollupSets(tx, sets_.admin(), now);
         return absl::OkStatus();
       })) {
-    // A rebuild consumer failed (or we stop): serve on from the old set.
-    // Stop joins this thread before it stops the live pair, so a Start
-    // here is always stopped again.
-    absl::MutexLock lock(&mu_);
-    if (stopping_) return;
-    ++live_generation_;
-    live->Start();
+    // A rebuild consumer failed (or we stop): the old set goes on live
+    // until a restart resumes the rebuild. Stop joins this thread before
+    // it stops the live pair, so a Start here is always stopped again.
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      ++live_generation_;
+      live->Start();
+    }
+    Pause(absl::InfiniteDuration());
     return;
   }
   absl::MutexLock lock(&mu_);
   retired_ = std::move(live_);
   live_ = std::move(rebuild_);
-  live_->label.clear();
   ++live_generation_;
   rebuilding_ = false;
   log::Info("rollup rebuild: reads switched over", {{"active_set", target}});
 }
 
 std::vector<events::ConsumerStatus> RollupConsumers::Statuses() const {
-  std::vector<std::shared_ptr<Pair>> pairs;
+  std::shared_ptr<Pair> live, rebuild;
   {
     absl::MutexLock lock(&mu_);
-    pairs.push_back(live_);
-    if (rebuild_) pairs.push_back(rebuild_);
+    live = live_;
+    rebuild = rebuild_;
   }
   std::vector<events::ConsumerStatus> statuses;
-  for (const auto& pair : pairs) {
-    for (const auto& consumer : pair->consumers) {
-      events::ConsumerStatus status = consumer->Status();
-      status.source += pair->label;
-      statuses.push_back(std::move(status));
+  for (const auto& consumer : live->consumers) statuses.push_back(consumer->Status());
+  if (rebuild) {
+    for (const auto& consumer : rebuild->consumers) {
+      statuses.push_back(consumer->Status());
+      statuses.back().source += kRebuildSuffix;
     }
   }
   return statuses;

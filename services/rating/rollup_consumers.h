@@ -116,7 +116,7 @@ class RollupConsumers {
   struct Pair;  // one set's appliers and consumers
 
   explicit RollupConsumers(RollupConsumersOptions options);
-  std::shared_ptr<Pair> MakePair(int set, std::string label) const;
+  std::shared_ptr<Pair> MakePair(int set) const;
   // Starts the worker unless it runs (or we stop).
   void Kick();
   // The worker: steps 2–4 of the header comment, for the running rebuild.
@@ -125,7 +125,7 @@ class RollupConsumers {
   // when Stop came first.
   bool CommitUntilDone(const std::function<absl::Status(storage::Transaction&)>& mutation);
   // Waits until `done` holds for every consumer of `pair` (true), or one
-  // FAILED or stopped (false; after a failure, returns once Stop comes).
+  // FAILED (logged) or stopped (false).
   bool AwaitPair(const Pair& pair,
                  const std::vector<std::function<bool(const events::ConsumerStatus&)>>& done);
   // Sleeps `delay` unless Stop comes first (false).
