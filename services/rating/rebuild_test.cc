@@ -28,7 +28,7 @@ constexpr uint64_t kAllHandoffEvents = 15, kAllFeedbackEvents = 3;
 
 absl::Time Soon() { return absl::Now() + absl::Seconds(30); }
 
-class RebuildTest : public ::testing::Test {
+class RatingRebuildTest : public ::testing::Test {
  protected:
   void SetUp() override {
     logs_.Open(dir_);
@@ -83,7 +83,7 @@ class RebuildTest : public ::testing::Test {
 // h3 (attempt 2, 1 h late, rated 3) under version 1: F 50, T 50, R 50:
 // q = 25 + 15 + 10 = 50. Under NewPatientRules (0.6/0.2/0.2, penalty 20):
 // F 80, q = 30 + 16 + 10 = 56.
-TEST_F(RebuildTest, HistoryIsRescoredToTheFiguresOfAFreshStore) {
+TEST_F(RatingRebuildTest, HistoryIsRescoredToTheFiguresOfAFreshStore) {
   EXPECT_DOUBLE_EQ(Quality("h3"), 50);
   ASSERT_THAT(live_->SetRules(NewPatientRules()), IsOk());
   logs_.AppendAfternoon();
@@ -108,7 +108,7 @@ TEST_F(RebuildTest, HistoryIsRescoredToTheFiguresOfAFreshStore) {
   live_->AwaitApplied(kAllHandoffEvents, kAllFeedbackEvents + 1);
 }
 
-TEST_F(RebuildTest, ReadsKeepTheOldSetDuringTheRebuildThenSwitch) {
+TEST_F(RatingRebuildTest, ReadsKeepTheOldSetDuringTheRebuildThenSwitch) {
   ASSERT_THAT(live_->SetRules(NewPatientRules()), IsOk());
   const std::string old_figures = live_->Figures();
   RebuildUpTo(7, 1);  // half the handoff log, half the ratings
@@ -141,7 +141,7 @@ TEST_F(RebuildTest, ReadsKeepTheOldSetDuringTheRebuildThenSwitch) {
   EXPECT_EQ(live_->Figures(), FreshFigures());
 }
 
-TEST_F(RebuildTest, ARestartInTheMiddleFinishesWithTheSameFigures) {
+TEST_F(RatingRebuildTest, ARestartInTheMiddleFinishesWithTheSameFigures) {
   ASSERT_THAT(live_->SetRules(NewPatientRules()), IsOk());
   logs_.AppendAfternoon();
   live_->AwaitApplied(kAllHandoffEvents, kAllFeedbackEvents);
@@ -157,7 +157,7 @@ TEST_F(RebuildTest, ARestartInTheMiddleFinishesWithTheSameFigures) {
   EXPECT_EQ(live_->Figures(), FreshFigures());
 }
 
-TEST_F(RebuildTest, ARestartRightAfterTheRequestStillRebuilds) {
+TEST_F(RatingRebuildTest, ARestartRightAfterTheRequestStillRebuilds) {
   ASSERT_THAT(live_->SetRules(NewPatientRules()), IsOk());
   logs_.AppendAfternoon();
   live_->AwaitApplied(kAllHandoffEvents, kAllFeedbackEvents);
@@ -169,7 +169,7 @@ TEST_F(RebuildTest, ARestartRightAfterTheRequestStillRebuilds) {
   EXPECT_EQ(live_->Figures(), FreshFigures());
 }
 
-TEST_F(RebuildTest, AFailedRebuildLeavesTheOldSetLiveUntilARestartResumesIt) {
+TEST_F(RatingRebuildTest, AFailedRebuildLeavesTheOldSetLiveUntilARestartResumesIt) {
   ASSERT_THAT(live_->SetRules(NewPatientRules()), IsOk());
   live_->handoff_source().FailAtHold(absl::DataLossError("event 8 cannot be read"));
   RebuildUpTo(7, kMorningFeedbackEvents);
@@ -197,7 +197,7 @@ TEST_F(RebuildTest, AFailedRebuildLeavesTheOldSetLiveUntilARestartResumesIt) {
   EXPECT_EQ(live_->Figures(), FreshFigures());
 }
 
-TEST_F(RebuildTest, ASecondRebuildReusesTheFirstSet) {
+TEST_F(RatingRebuildTest, ASecondRebuildReusesTheFirstSet) {
   ASSERT_THAT(live_->SetRules(NewPatientRules()), IsOk());
   logs_.AppendAfternoon();
   live_->AwaitApplied(kAllHandoffEvents, kAllFeedbackEvents);
@@ -208,7 +208,7 @@ TEST_F(RebuildTest, ASecondRebuildReusesTheFirstSet) {
   EXPECT_EQ(live_->Figures(), FreshFigures());
 }
 
-TEST_F(RebuildTest, OnlyAdminsRebuild) {
+TEST_F(RatingRebuildTest, OnlyAdminsRebuild) {
   for (auth::Principal who :
        {::baton::testing::Member("ann", "outreach", "ops"),
         ::baton::testing::Head("bo", "outreach", "ops"), ::baton::testing::Service()}) {

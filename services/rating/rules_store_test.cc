@@ -42,7 +42,7 @@ v1::ScoringRules Custom(std::string chain) {
   return rules;
 }
 
-class RulesStoreTest : public ::testing::Test {
+class RatingRulesStoreTest : public ::testing::Test {
  protected:
   void SetUp() override { Open(); }
   void TearDown() override { Close(); }
@@ -90,7 +90,7 @@ class RulesStoreTest : public ::testing::Test {
   std::unique_ptr<ScoringRulesStore> rules_;
 };
 
-TEST_F(RulesStoreTest, BuiltInDefaultsAreVersionOneForEveryChain) {
+TEST_F(RatingRulesStoreTest, BuiltInDefaultsAreVersionOneForEveryChain) {
   for (const char* chain : {"", "chains/new-patient"}) {
     auto rules = Get(chain);
     ASSERT_THAT(rules, IsOk());
@@ -103,7 +103,7 @@ TEST_F(RulesStoreTest, BuiltInDefaultsAreVersionOneForEveryChain) {
   }
 }
 
-TEST_F(RulesStoreTest, VersionsAreOneSequenceAndChainsFallBackToTheDefault) {
+TEST_F(RatingRulesStoreTest, VersionsAreOneSequenceAndChainsFallBackToTheDefault) {
   auto own = Set(Custom("chains/a"));
   ASSERT_THAT(own, IsOk());
   EXPECT_EQ(own->version(), 2);
@@ -126,7 +126,7 @@ TEST_F(RulesStoreTest, VersionsAreOneSequenceAndChainsFallBackToTheDefault) {
   EXPECT_EQ(book_->Version(1)->rules.rating_weight, 0.5) << "old versions stay known";
 }
 
-TEST_F(RulesStoreTest, ConcurrentSetsGetDistinctVersions) {
+TEST_F(RatingRulesStoreTest, ConcurrentSetsGetDistinctVersions) {
   // Submitted together, they are likely decided in one commit group: the
   // version must come from the transaction, not from the book.
   constexpr int kCalls = 8;
@@ -153,7 +153,7 @@ TEST_F(RulesStoreTest, ConcurrentSetsGetDistinctVersions) {
   EXPECT_EQ(*versions.rbegin(), kCalls + 1);
 }
 
-TEST_F(RulesStoreTest, InputErrorsNameTheirField) {
+TEST_F(RatingRulesStoreTest, InputErrorsNameTheirField) {
   const auto expect = [&](v1::ScoringRules rules, const char* field) {
     EXPECT_THAT(Set(std::move(rules)),
                 StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(field)));
@@ -187,7 +187,7 @@ TEST_F(RulesStoreTest, InputErrorsNameTheirField) {
   EXPECT_EQ(book_->Newest(), 1) << "nothing was made";
 }
 
-TEST_F(RulesStoreTest, ARetryWithTheSameRequestIdMakesNoSecondVersion) {
+TEST_F(RatingRulesStoreTest, ARetryWithTheSameRequestIdMakesNoSecondVersion) {
   auto first = Set(Custom("chains/a"), "req-1");
   ASSERT_THAT(first, IsOk());
   auto again = Set(Custom("chains/a"), "req-1");
@@ -199,7 +199,7 @@ TEST_F(RulesStoreTest, ARetryWithTheSameRequestIdMakesNoSecondVersion) {
   EXPECT_EQ(next->version(), 3);
 }
 
-TEST_F(RulesStoreTest, OnlyAdminsSetRules) {
+TEST_F(RatingRulesStoreTest, OnlyAdminsSetRules) {
   for (auth::Principal who :
        {testing::Member("ann", "t", "d"), testing::Head("bo", "t", "d"), testing::Service()}) {
     auto result = Set(Custom(""), "", who);
@@ -215,7 +215,7 @@ TEST_F(RulesStoreTest, OnlyAdminsSetRules) {
   EXPECT_EQ(book_->Newest(), 1);
 }
 
-TEST_F(RulesStoreTest, VersionsSurviveAReopen) {
+TEST_F(RatingRulesStoreTest, VersionsSurviveAReopen) {
   ASSERT_THAT(Set(Custom("chains/a")), IsOk());
   ASSERT_THAT(Set(Custom("")), IsOk());
   Close();

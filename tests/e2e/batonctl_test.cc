@@ -316,7 +316,7 @@ TEST_F(BatonctlTest, UsageErrorsExitWithTwoAndSayWhatIsWrong) {
 
 // The dev caller is an admin: it reads the rules, makes a version with
 // two fields changed (the rest kept), and rebuilds the rollups under it.
-TEST_F(BatonctlTest, AnAdminChangesAChainsScoringRulesAndRebuilds) {
+TEST_F(BatonctlTest, RatingRulesSetByAnAdminThenRebuild) {
   const Result current = Ctl({}, {"rating", "rules", "get", "chains/new-patient"});
   ASSERT_EQ(current.exit_code, 0) << current.err;
   const auto defaults = ParseJson<rv1::ScoringRules>(current.out);
