@@ -51,6 +51,8 @@ class Application : public EventStep {
     ASSIGN_OR_RETURN(std::string department,
                      EventId("team.department", team.department(), api::kDepartments));
     tx_.Put(cfs_.org, TeamDepartmentKey(id), department);
+    // A new row on the department's scoreboard (no rollup says so).
+    if (options_.marks != nullptr) options_.marks->NoteDepartment(department);
     return absl::OkStatus();
   }
 
