@@ -6,8 +6,9 @@
 // of that log. Day buckets are those of the handoff's own times (offer,
 // decide, due) or the work item's, in the organisation's zone.
 //
-//   team_created        rating.org: team → department (and a scoreboard
-//                       mark for the department: a new row)
+//   team_created        rating.org: team → department, and the
+//                       department's index entry (with the display name);
+//                       a scoreboard mark for the department (a new row)
 //   chain_created       rating.org: chain → its stages' owner teams
 //   department_created  nothing (departments are learnt through teams)
 //   work_item_created   chain stage 0: kEntered +1; the item's first
