@@ -52,6 +52,8 @@ class Application : public EventStep {
                      EventId("team.department", team.department(), api::kDepartments));
     tx_.Put(cfs_.org, TeamDepartmentKey(id), department);
     tx_.Put(cfs_.org, DepartmentTeamKey(department, id), team.display_name());
+    // A new row on the department's scoreboard (no rollup says so).
+    if (options_.marks != nullptr) options_.marks->NoteDepartment(department);
     return absl::OkStatus();
   }
 
