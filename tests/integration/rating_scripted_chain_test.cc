@@ -246,8 +246,18 @@ TEST_F(RatingScriptedChainTest, FiguresEqualAnIndependentRecountOfTheScript) {
   EXPECT_GE(returned, 20);
   EXPECT_GE(late, 10);
   EXPECT_GE(very_late, 5);
-
   const ModelWindow all = ScriptWindow();
+  int64_t drops = 0, feedback = 0;
+  for (const std::string& team : model_.TeamsOf("intake")) {
+    drops += model_.AsSupplier(team, all).drops;
+    feedback += model_.Feedback(team, all).praise + model_.Feedback(team, all).complaints;
+  }
+  EXPECT_GE(drops, 10);
+  EXPECT_GE(feedback, 5);
+  const ModelVerdicts reception = model_.Verdicts("reception", all);
+  EXPECT_GE(reception.first_pass, 10);
+  EXPECT_GE(reception.reworked, 3);
+
   ASSERT_NO_FATAL_FAILURE(ExpectScorecards(all));
   for (const char* department : {"intake", "care"}) {
     for (rv1::ScoreboardOrder order :

@@ -146,7 +146,7 @@ void ScriptedChainTest::RunScript() {
     if (done && round >= kCreateRounds) break;
   }
   end_ = clock_.Now();
-  ASSERT_EQ(revised_.empty(), false);
+  ASSERT_FALSE(revised_.empty());
   ASSERT_EQ(disputed_.size(), 2u);
   for (const Item& item : items_) ASSERT_TRUE(item.finished) << item.name;
 }
