@@ -234,6 +234,7 @@ class RatingExactlyOnceTest : public RatingProcessTest {
     }
     EXPECT_EQ(card.feedback().praise(), tally_.praise[team]);
     EXPECT_EQ(card.feedback().complaints(), tally_.complaints[team]);
+    EXPECT_EQ(card.feedback().open(), tally_.praise[team] + tally_.complaints[team]);
     EXPECT_EQ(card.verdicts().verdicts(), tally_.verdicts[team]);
   }
 

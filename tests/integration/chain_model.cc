@@ -206,6 +206,10 @@ ModelFeedback ChainModel::Feedback(const std::string& team, const ModelWindow& w
   f.disputes_filed = count(disputes_, -1);
   f.disputes_upheld = count(rulings_, 0);
   f.disputes_overturned = count(rulings_, 1);
+  for (const std::vector<Event>* threads : {&praise_, &complaints_}) {
+    f.open += std::count_if(threads->begin(), threads->end(),
+                            [&](const Event& e) { return e.team == team; });
+  }
   return f;
 }
 
@@ -259,6 +263,15 @@ std::vector<ModelStage> ChainModel::Funnel(const ModelWindow& window) const {
   }
   for (const Event& drop : dropped_) {
     if (window.Has(drop.time)) ++stages[drop.value].dropped;
+  }
+  for (const Event& verdict : verdicts_) {
+    if (!window.Has(verdict.time)) continue;
+    int end = static_cast<int>(stages.size()) - 1;  // completed, unless dropped
+    for (const Event& drop : dropped_) {
+      if (drop.id == verdict.id) end = drop.value;
+    }
+    ++stages[end].verdicts;
+    stages[end].verdict_sum += verdict.value;
   }
   return stages;
 }

@@ -92,11 +92,15 @@ struct ModelVerdicts {
 struct ModelFeedback {
   int64_t praise = 0, complaints = 0, disputes_filed = 0, disputes_upheld = 0,
           disputes_overturned = 0;
+  // Threads open now, whatever the window: the script closes none.
+  int64_t open = 0;
 };
 
 struct ModelStage {
   std::string team;
   int64_t entered = 0, passed = 0, dropped = 0, first_pass = 0, decided = 0;
+  // Verdicts on the items that finished (completed or dropped) here.
+  int64_t verdicts = 0, verdict_sum = 0;
 };
 
 class ChainModel {

@@ -119,6 +119,7 @@ class RatingScriptedChainTest : public ScriptedChainTest {
         EXPECT_EQ(card.feedback().disputes_upheld(), feedback.disputes_upheld);
         EXPECT_EQ(card.feedback().disputes_overturned(), feedback.disputes_overturned);
         EXPECT_EQ(card.feedback().escalated(), 0);
+        EXPECT_EQ(card.feedback().open(), feedback.open);
 
         const ModelVerdicts verdicts = model_.Verdicts(team, window);
         const rv1::VerdictFigures& got = card.verdicts();
@@ -163,6 +164,7 @@ class RatingScriptedChainTest : public ScriptedChainTest {
       const rv1::ScoreboardRow& row = board.rows(static_cast<int>(i));
       EXPECT_EQ(row.team(), absl::StrCat("teams/", want[i].team)) << "rank " << i + 1;
       EXPECT_EQ(row.rank(), static_cast<int>(i) + 1);
+      EXPECT_EQ(row.open_feedback(), model_.Feedback(want[i].team, window).open);
       ExpectSide(row.as_supplier(), model_.AsSupplier(want[i].team, window), mean,
                  absl::StrCat("row of ", want[i].team));
     }
@@ -194,6 +196,7 @@ class RatingScriptedChainTest : public ScriptedChainTest {
       const std::optional<double> yield = Mean(stage.first_pass, stage.decided);
       EXPECT_FIGURE(got, conversion, conversion, 1e-12);
       EXPECT_FIGURE(got, first_pass_yield, yield, 1e-12);
+      EXPECT_FIGURE(got, mean_verdict, Mean(stage.verdict_sum, stage.verdicts), 1e-12);
       if (conversion) conversion_product = conversion_product.value_or(1.0) * *conversion;
       if (yield) yield_product = yield_product.value_or(1.0) * *yield;
     }
