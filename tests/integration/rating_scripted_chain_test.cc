@@ -4,7 +4,11 @@
 // ratings, a revision, an upheld and an overturned dispute, verdicts,
 // praise and complaints) and the formulas of DESIGN.md (chain_model.h).
 // Every count is compared exactly, so one event applied twice or lost
-// shows; qualities within 1e-3 (the rollups keep q to 1/1000).
+// shows; qualities within 1e-3 (the rollups keep q to 1/1000). Shown to
+// fail with overdue counted on the offer day instead of the due day, with
+// every supplier marked first-pass for verdicts, with a revision that
+// does not take the old rating out of the histogram, and with verdicts
+// put on the wrong funnel stage.
 
 #include <algorithm>
 #include <string>
