@@ -84,7 +84,9 @@ class Application : public EventStep {
     ASSIGN_OR_RETURN(std::string id, EventId("work_item.name", item.name(), api::kWorkItems));
     ASSIGN_OR_RETURN(std::string team,
                      EventId("work_item.holder_team", item.holder_team(), api::kTeams));
-    v1::StoredItem stored;
+    // Not a fresh record: the feedback log may have run ahead, leaving a
+    // pending verdict here before the item was created.
+    ASSIGN_OR_RETURN(v1::StoredItem stored, LoadItem(tx_, cfs_, id));
     RETURN_IF_ERROR(Holder(stored, team).status());
     StoreItem(tx_, cfs_, id, stored);
     return absl::OkStatus();
