@@ -47,6 +47,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "baton/handoff/v1/handoff_service.grpc.pb.h"
+#include "bench/bench_tokens.h"
 #include "common/auth/jwt_signer.h"
 #include "common/auth/jwt_verifier.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -619,14 +620,7 @@ class AcceptPhase final
 
 std::string Mint(const std::string& key, const std::string& subject, const std::string& team,
                  const std::string& department, auth::Role role) {
-  auth::TokenClaims claims;
-  claims.subject = subject;
-  claims.team = team;
-  claims.department = department;
-  claims.roles = {role};
-  claims.issued_at = absl::Now();
-  claims.ttl = absl::Hours(6);
-  auto token = auth::SignToken(auth::JwtVerifierOptions::Algorithm::kHs256, key, claims);
+  auto token = MintToken(key, subject, team, department, role);
   if (!token.ok()) Die(absl::StrCat("cannot sign a token: ", token.status().ToString()));
   return *std::move(token);
 }

@@ -28,6 +28,7 @@
 #include "services/rating/rollup_layout.h"
 #include "services/rating/rollup_writer.h"
 #include "services/rating/rules_book.h"
+#include "services/rating/scoreboard_marks.h"
 #include "services/rating/scoring.h"
 
 namespace baton::rating {
@@ -45,6 +46,10 @@ struct ApplierOptions {
   // The versioned per-chain rules (rules_book.h): a handoff is scored with
   // its chain's current rules. Not owned. Default: null (use `rules`).
   const RulesBook* book = nullptr;
+  // Told which departments and teams each event's rollups touched, for the
+  // scoreboard watches (scoreboard_marks.h: one per consumer). Not owned.
+  // Default: none.
+  ScoreboardMarks* marks = nullptr;
 
   // The rules a handoff of chain `chain_id` is scored with now.
   ScoringRules RulesFor(absl::string_view chain_id) const {
@@ -127,7 +132,7 @@ class EventStep {
       : tx_(tx),
         options_(options),
         cfs_(options.cfs),
-        rollups_(options.cfs.rollups),
+        rollups_(options.cfs.rollups, options.marks),
         event_time_(event_time) {}
 
  protected:

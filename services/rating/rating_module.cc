@@ -30,30 +30,51 @@ absl::Status RatingModule::Open(const server::ModuleContext& context) {
   RETURN_IF_ERROR(rules_->Load(*context.store, context.store->cf(kAdminCf)));
   rules_store_ = std::make_unique<ScoringRulesStore>(context.queue, context.store->cf(kAdminCf),
                                                      context.store->cf(kRequestsCf), rules_.get());
-  ASSIGN_OR_RETURN(std::unique_ptr<events::EventSource> handoff, options_.handoff_source());
-  ASSIGN_OR_RETURN(std::unique_ptr<events::EventSource> feedback, options_.feedback_source());
-  sources_.push_back(std::move(handoff));
-  sources_.push_back(std::move(feedback));
-  ASSIGN_OR_RETURN(consumers_,
-                   RollupConsumers::Open({.store = context.store,
-                                          .queue = context.queue,
-                                          .sources = {sources_[0].get(), sources_[1].get()},
-                                          .calendar = calendar,
-                                          .book = rules_.get(),
-                                          .max_batch = options_.max_batch,
-                                          .backoff_initial = options_.backoff_initial,
-                                          .backoff_max = options_.backoff_max,
-                                          .clock = context.clock}));
-  statuses_ = std::make_unique<ConsumerStatuses>(
-      [consumers = consumers_.get()] { return consumers->Statuses(); });
   sets_ = std::make_unique<RollupSets>(*context.store);
   // Reads follow the active rollup set and the versioned rules.
   queries_ = std::make_unique<RatingQueries>(context.store, sets_.get(), calendar, rules_.get(),
                                              context.clock);
+  OpenWatches(calendar, context.clock);
+  ASSIGN_OR_RETURN(std::unique_ptr<events::EventSource> handoff, options_.handoff_source());
+  ASSIGN_OR_RETURN(std::unique_ptr<events::EventSource> feedback, options_.feedback_source());
+  sources_.push_back(std::move(handoff));
+  sources_.push_back(std::move(feedback));
+  ScoreboardWatchHub* watches = watches_.get();
+  ASSIGN_OR_RETURN(
+      consumers_,
+      RollupConsumers::Open(
+          {.store = context.store,
+           .queue = context.queue,
+           .sources = {sources_[0].get(), sources_[1].get()},
+           .calendar = calendar,
+           .book = rules_.get(),
+           .on_changes = [watches](ChangeMarks marks) { watches->Mark(std::move(marks)); },
+           .on_switch = [watches] { watches->MarkEverything(); },
+           .max_batch = options_.max_batch,
+           .backoff_initial = options_.backoff_initial,
+           .backoff_max = options_.backoff_max,
+           .clock = context.clock}));
+  statuses_ = std::make_unique<ConsumerStatuses>(
+      [consumers = consumers_.get()] { return consumers->Statuses(); });
   reads_ = std::make_unique<RatingReads>(queries_.get());
-  service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), reads_.get(), rules_store_.get(),
-                                                 consumers_.get(), context.identity);
+  service_ =
+      std::make_unique<RatingServiceImpl>(statuses_.get(), reads_.get(), watches_.get(),
+                                          rules_store_.get(), consumers_.get(), context.identity);
   return absl::OkStatus();
+}
+
+void RatingModule::OpenWatches(const DayCalendar& calendar, const Clock* clock) {
+  const RatingQueries* queries = queries_.get();
+  watches_ = std::make_unique<ScoreboardWatchHub>(ScoreboardWatchOptions{
+      .compute =
+          [queries, calendar, clock](const WatchKey& key) {
+            const v1::Window window = WindowEndingOn(calendar.DayOf(clock->Now()), key.days);
+            return queries->DepartmentScoreboard(key.department, window, key.order);
+          },
+      .calendar = calendar,
+      .min_interval = options_.watch_interval,
+      .max_watches = options_.max_watches,
+      .clock = clock});
 }
 
 std::vector<server::HostedService> RatingModule::Services() {
@@ -66,6 +87,7 @@ void RatingModule::Start() {
     if (stopping_ || ready_thread_.joinable()) return;
   }
   consumers_->Start();
+  watches_->Start();
   ready_thread_ = std::thread([this] { AwaitReady(); });
 }
 
@@ -83,6 +105,7 @@ void RatingModule::Stop() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
+  if (watches_ != nullptr) watches_->Shutdown();
   if (consumers_) consumers_->Stop();
   if (ready_thread_.joinable()) ready_thread_.join();
 }

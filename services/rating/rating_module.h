@@ -15,6 +15,11 @@
 // (RulesBook, ScoringRulesStore: rules_store.h), the consumers over the two
 // rollup sets and RebuildRollups in RollupConsumers (rollup_consumers.h);
 // "every consumer" above means the live ones.
+//
+// WatchScoreboard: each live consumer's applier notes what its batch
+// touched (its own ScoreboardMarks: RollupConsumers keeps them), and the
+// consumer's on_committed hands the notes to the ScoreboardWatchHub once
+// the batch is durable; a rebuild's switch marks every scoreboard.
 
 #include <functional>
 #include <map>
@@ -35,6 +40,8 @@
 #include "services/rating/rollup_consumers.h"
 #include "services/rating/rules_book.h"
 #include "services/rating/rules_store.h"
+#include "services/rating/scoreboard_marks.h"
+#include "services/rating/scoreboard_watch_hub.h"
 #include "services/rating/scoring.h"
 
 namespace baton::rating {
@@ -61,6 +68,10 @@ struct RatingModuleOptions {
   size_t max_batch = 256;
   absl::Duration backoff_initial = absl::Milliseconds(100);
   absl::Duration backoff_max = absl::Seconds(10);
+  // WatchScoreboard: least time between two pushes of one scoreboard, and
+  // most streams at once (scoreboard_watch_hub.h). Defaults: 200 ms, 1000.
+  absl::Duration watch_interval = absl::Milliseconds(200);
+  size_t max_watches = 1000;
 };
 
 class RatingModule final : public server::ServiceModule {
@@ -78,11 +89,11 @@ class RatingModule final : public server::ServiceModule {
   absl::Status Open(const server::ModuleContext& context) override;
   std::vector<server::HostedService> Services() override;
   bool ReadyAtStart() const override { return false; }
-  // Starts both consumers and a thread that reports the module ready once
-  // both have caught up.
+  // Starts both consumers, the watch hub's thread and a thread that
+  // reports the module ready once both consumers have caught up.
   void Start() override;
-  // Both stop the consumers (bounded: EventConsumer::Stop) and join that
-  // thread; idempotent.
+  // Both end the scoreboard watches (UNAVAILABLE), stop the consumers
+  // (bounded: EventConsumer::Stop) and join the threads; idempotent.
   void BeginShutdown() override;
   void Stop() override;
 
@@ -96,6 +107,9 @@ class RatingModule final : public server::ServiceModule {
   const RulesBook& rules() const { return *rules_; }
 
  private:
+  // The hub of WatchScoreboard (before the consumers, which hand it their
+  // marks).
+  void OpenWatches(const DayCalendar& calendar, const Clock* clock);
   // Waits until every consumer caught up (then set_ready(true)), failed or
   // stopped.
   void AwaitReady();
@@ -104,6 +118,7 @@ class RatingModule final : public server::ServiceModule {
   std::function<void(bool)> set_ready_;
   std::unique_ptr<RulesBook> rules_;
   std::unique_ptr<ScoringRulesStore> rules_store_;
+  std::unique_ptr<ScoreboardWatchHub> watches_;
   std::vector<std::unique_ptr<events::EventSource>> sources_;
   std::unique_ptr<RollupConsumers> consumers_;
   std::unique_ptr<ConsumerStatuses> statuses_;

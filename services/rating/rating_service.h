@@ -5,11 +5,9 @@
 // method over its domain (common/server/unary_adapter.h), every method raw
 // so that requests are authenticated before they are parsed.
 //
-// Served now: the reads (RatingReads), GetConsumerStatus
-// (ConsumerStatuses), GetScoringRules and SetScoringRules
-// (ScoringRulesStore) and RebuildRollups (RollupConsumers).
-// WatchScoreboard authenticates the caller and answers UNIMPLEMENTED
-// saying it is being built; it becomes a stream over its domain.
+// Served now: the reads (RatingReads), WatchScoreboard (ScoreboardWatchHub),
+// GetConsumerStatus (ConsumerStatuses), GetScoringRules and
+// SetScoringRules (ScoringRulesStore) and RebuildRollups (RollupConsumers).
 
 #include "baton/rating/v1/rating_service.grpc.pb.h"
 #include "common/server/identity.h"
@@ -17,6 +15,7 @@
 #include "services/rating/rating_reads.h"
 #include "services/rating/rollup_consumers.h"
 #include "services/rating/rules_store.h"
+#include "services/rating/scoreboard_watch_hub.h"
 
 namespace baton::rating {
 
@@ -41,10 +40,11 @@ class RatingServiceImpl final : public internal::RawRatingService {
 
   // Every argument must outlive the service.
   RatingServiceImpl(const ConsumerStatuses* consumers, const RatingReads* reads,
-                    ScoringRulesStore* rules, RollupConsumers* rebuilds,
-                    server::CallIdentity* identity)
+                    ScoreboardWatchHub* watches, ScoringRulesStore* rules,
+                    RollupConsumers* rebuilds, server::CallIdentity* identity)
       : consumers_(consumers),
         reads_(reads),
+        watches_(watches),
         rules_(rules),
         rebuilds_(rebuilds),
         identity_(identity) {}
@@ -66,11 +66,15 @@ class RatingServiceImpl final : public internal::RawRatingService {
   Reactor* GetTeamScorecard(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* GetDepartmentScoreboard(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* GetChainFunnel(Ctx* ctx, const Buf* in, Buf* out) override;
+
+  // UNAUTHENTICATED; INVALID_ARGUMENT naming the fields (validation.h);
+  // then the hub's (scoreboard_watch_hub.h Watch).
   grpc::ServerWriteReactor<Buf>* WatchScoreboard(Ctx* ctx, const Buf* in) override;
 
  private:
   const ConsumerStatuses* const consumers_;
   const RatingReads* const reads_;
+  ScoreboardWatchHub* const watches_;
   ScoringRulesStore* const rules_;
   RollupConsumers* const rebuilds_;
   server::CallIdentity* const identity_;

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +19,11 @@ namespace baton::rating {
 
 struct RollupConsumers::Pair {
   int set = 0;
+  // Whether reads see this pair's set: only then do its marks go on.
+  std::atomic<bool> live{false};
+  // One per consumer (scoreboard_marks.h says why); before the appliers
+  // and consumers that use them.
+  std::unique_ptr<ScoreboardMarks> marks[2];
   std::unique_ptr<HandoffApplier> handoff;
   std::unique_ptr<FeedbackApplier> feedback;
   std::vector<std::unique_ptr<events::EventConsumer>> consumers;
@@ -46,6 +52,7 @@ absl::StatusOr<std::unique_ptr<RollupConsumers>> RollupConsumers::Open(
                    consumers->sets_.Read(consumers->options_.store->DurableReads(&pin)));
   absl::MutexLock lock(&consumers->mu_);
   consumers->live_ = consumers->MakePair(static_cast<int>(sets.active_set()));
+  consumers->live_->live = true;
   consumers->rebuilding_ = sets.rebuilding();
   return consumers;
 }
@@ -60,25 +67,35 @@ RollupConsumers::~RollupConsumers() { Stop(); }
 std::shared_ptr<RollupConsumers::Pair> RollupConsumers::MakePair(int set) const {
   auto pair = std::make_shared<Pair>();
   pair->set = set;
-  const ApplierOptions applier{.cfs = sets_.set(set),
-                               .calendar = options_.calendar,
-                               .rules = options_.book->Default(),
-                               .book = options_.book};
+  ApplierOptions applier{.cfs = sets_.set(set),
+                         .calendar = options_.calendar,
+                         .rules = options_.book->Default(),
+                         .book = options_.book};
+  for (auto& marks : pair->marks) marks = std::make_unique<ScoreboardMarks>();
+  applier.marks = pair->marks[0].get();
   pair->handoff = std::make_unique<HandoffApplier>(applier);
+  applier.marks = pair->marks[1].get();
   pair->feedback = std::make_unique<FeedbackApplier>(applier);
   events::EventSink* sinks[] = {pair->handoff.get(), pair->feedback.get()};
   for (size_t i = 0; i < options_.sources.size(); ++i) {
     events::EventSource* source = options_.sources[i];
-    pair->consumers.push_back(std::make_unique<events::EventConsumer>(
-        events::EventConsumerOptions{.source = source,
-                                     .sink = sinks[i],
-                                     .queue = options_.queue,
-                                     .checkpoint = {.cf = sets_.set(set).checkpoints,
-                                                    .key = CheckpointRecordKey(source->name())},
-                                     .max_batch = options_.max_batch,
-                                     .backoff_initial = options_.backoff_initial,
-                                     .backoff_max = options_.backoff_max,
-                                     .clock = options_.clock}));
+    pair->consumers.push_back(std::make_unique<events::EventConsumer>(events::EventConsumerOptions{
+        .source = source,
+        .sink = sinks[i],
+        .queue = options_.queue,
+        .checkpoint = {.cf = sets_.set(set).checkpoints,
+                       .key = CheckpointRecordKey(source->name())},
+        .max_batch = options_.max_batch,
+        .backoff_initial = options_.backoff_initial,
+        .backoff_max = options_.backoff_max,
+        .clock = options_.clock,
+        .on_committed = [this, pair = pair.get(), marks = pair->marks[i].get()] {
+          // A rebuild's marks are dropped.
+          ChangeMarks changes = marks->Take();
+          if (pair->live.load() && options_.on_changes) {
+            options_.on_changes(std::move(changes));
+          }
+        }}));
   }
   return pair;
 }
@@ -316,12 +333,17 @@ void RollupConsumers::Rebuild() {
     Pause(absl::InfiniteDuration());
     return;
   }
-  absl::MutexLock lock(&mu_);
-  retired_ = std::move(live_);
-  live_ = std::move(rebuild_);
-  ++live_generation_;
-  rebuilding_ = false;
+  {
+    absl::MutexLock lock(&mu_);
+    live->live = false;
+    rebuild_->live = true;
+    retired_ = std::move(live_);
+    live_ = std::move(rebuild_);
+    ++live_generation_;
+    rebuilding_ = false;
+  }
   log::Info("rollup rebuild: reads switched over", {{"active_set", target}});
+  if (options_.on_switch) options_.on_switch();
 }
 
 std::vector<events::ConsumerStatus> RollupConsumers::Statuses() const {

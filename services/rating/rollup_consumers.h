@@ -34,6 +34,7 @@
 // Thread-safe. Not owned: everything in the options, which must outlive
 // this object.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -50,6 +51,7 @@
 #include "services/rating/rollup_layout.h"
 #include "services/rating/rollup_sets.h"
 #include "services/rating/rules_book.h"
+#include "services/rating/scoreboard_marks.h"
 
 namespace baton::rating {
 
@@ -65,6 +67,11 @@ struct RollupConsumersOptions {
   // For the appliers. Required.
   DayCalendar calendar;
   const RulesBook* book = nullptr;
+  // Told what each durable batch of a LIVE consumer touched (its applier's
+  // own ScoreboardMarks), and that a rebuild's switch may have changed any
+  // figure; for the scoreboard watches. Must be quick. Optional.
+  std::function<void(ChangeMarks)> on_changes;
+  std::function<void()> on_switch;
   // As EventConsumerOptions. Defaults: theirs.
   size_t max_batch = 256;
   absl::Duration backoff_initial = absl::Milliseconds(100);
