@@ -160,6 +160,44 @@ TEST_F(RatingWatchTest, SendsTheScoreboardNowThenEachChangeOfItsDepartmentOnly) 
   EXPECT_EQ(RowOf(watch.board(seen - 1), "teams/front-desk").as_supplier().decided(), 1);
 }
 
+// A rebuild under new rules changes figures without any new event: its
+// switch marks every watched scoreboard, and watchers get the rescored one.
+// front-desk's returned handoff: q = (0.3·50 + 0.2·100) / 0.5 = 70 under
+// version 1; with a return penalty of 20 and weights 0.4/0.4/0.2, F = 80
+// and q = (0.4·80 + 0.2·100) / 0.6 = 86.7 (the only score in the clinic,
+// so the team's Bayesian score is q itself).
+TEST_F(RatingWatchTest, ARebuildUnderNewRulesPushesTheRescoredScoreboard) {
+  const hv1::Handoff offer = Offer(front_desk_, CreateItem("W-2").name());
+  hv1::ReturnHandoffRequest back;
+  back.set_name(offer.name());
+  back.add_reasons(hv1::RETURN_REASON_MISSING_INFORMATION);
+  hv1::ReturnHandoffResponse returned;
+  ASSERT_TRUE(server_.stub().ReturnHandoff(Context(consult_).get(), back, &returned).ok());
+  AwaitApplied();
+  Watch watch(server_.rating_stub(), treatment_, Clinic());
+  ASSERT_TRUE(watch.AwaitMessages(1));
+  EXPECT_NEAR(RowOf(watch.board(0), "teams/front-desk").as_supplier().score(), 70, 1e-6);
+
+  rv1::SetScoringRulesRequest set;
+  rv1::ScoringRules* rules = set.mutable_rules();
+  rules->set_chain("chains/visit");
+  rules->set_rating_weight(0.4);
+  rules->set_first_pass_weight(0.4);
+  rules->set_timeliness_weight(0.2);
+  rules->set_return_penalty(20);
+  rules->set_prior_weight(10);
+  rules->set_satisfied_from(4);
+  rv1::SetScoringRulesResponse made;
+  ASSERT_TRUE(server_.rating_stub().SetScoringRules(Context(admin_).get(), set, &made).ok());
+  rv1::RebuildRollupsResponse started;
+  ASSERT_TRUE(server_.rating_stub()
+                  .RebuildRollups(Context(admin_).get(), rv1::RebuildRollupsRequest(), &started)
+                  .ok());
+  ASSERT_TRUE(watch.AwaitMessages(2)) << "the switch pushed nothing";
+  // Rollups keep q to 1/1000 (kQualityScale).
+  EXPECT_NEAR(RowOf(watch.board(1), "teams/front-desk").as_supplier().score(), 86.667, 1e-9);
+}
+
 TEST_F(RatingWatchTest, BadRequestsNameEveryWrongFieldAndAnUnknownDepartmentIsNotFound) {
   rv1::WatchScoreboardRequest bad;
   bad.set_department("teams/clinic");
