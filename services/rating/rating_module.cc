@@ -52,11 +52,15 @@ absl::Status RatingModule::Open(const server::ModuleContext& context) {
         .backoff_initial = options_.backoff_initial,
         .backoff_max = options_.backoff_max,
         .clock = context.clock,
-        .on_committed = [this, marks = marks_[i].get()] { watches_->Mark(marks->Take()); }}));
+        .on_committed = [this, marks = marks_[i].get()] {
+          ChangeMarks changed = marks->Take();
+          scoreboards_->Mark(changed);
+          watches_->Mark(std::move(changed));
+        }}));
     consumers.push_back(consumers_.back().get());
   }
   statuses_ = std::make_unique<ConsumerStatuses>(std::move(consumers));
-  reads_ = std::make_unique<RatingReads>(queries_.get());
+  reads_ = std::make_unique<RatingReads>(queries_.get(), scoreboards_.get());
   service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), reads_.get(), watches_.get(),
                                                  context.identity);
   return absl::OkStatus();

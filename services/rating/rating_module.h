@@ -111,6 +111,7 @@ class RatingModule final : public server::ServiceModule {
   std::vector<std::unique_ptr<events::EventConsumer>> consumers_;
   std::unique_ptr<ConsumerStatuses> statuses_;
   std::unique_ptr<RatingQueries> queries_;
+  std::unique_ptr<ScoreboardCache> scoreboards_ = std::make_unique<ScoreboardCache>();
   std::unique_ptr<RatingReads> reads_;
   std::unique_ptr<RatingServiceImpl> service_;
   absl::Mutex mu_;
