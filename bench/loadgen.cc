@@ -47,7 +47,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "baton/handoff/v1/handoff_service.grpc.pb.h"
-#include "common/auth/jwt_signer.h"
+#include "bench/bench_common.h"
 #include "common/auth/jwt_verifier.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -213,12 +213,7 @@ struct PhaseResult {
   bool pool_exhausted = false;
   CpuUse cpu;
 
-  uint32_t Percentile(double p) const {
-    if (latencies_us.empty()) return 0;
-    size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * latencies_us.size()));
-    rank = std::clamp<size_t>(rank, 1, latencies_us.size());
-    return latencies_us[rank - 1];
-  }
+  uint32_t Percentile(double p) const { return bench::Percentile(latencies_us, p); }
   double Mean() const {
     if (latencies_us.empty()) return 0;
     double sum = 0;
@@ -619,14 +614,7 @@ class AcceptPhase final
 
 std::string Mint(const std::string& key, const std::string& subject, const std::string& team,
                  const std::string& department, auth::Role role) {
-  auth::TokenClaims claims;
-  claims.subject = subject;
-  claims.team = team;
-  claims.department = department;
-  claims.roles = {role};
-  claims.issued_at = absl::Now();
-  claims.ttl = absl::Hours(6);
-  auto token = auth::SignToken(auth::JwtVerifierOptions::Algorithm::kHs256, key, claims);
+  auto token = MintToken(key, subject, team, department, role);
   if (!token.ok()) Die(absl::StrCat("cannot sign a token: ", token.status().ToString()));
   return *std::move(token);
 }
