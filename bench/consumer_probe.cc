@@ -161,6 +161,17 @@ void ReportLive(const std::vector<Sample>& samples) {
     third_sum[third] += samples[i].lag_events;
     ++third_n[third];
   }
+  // The busiest second of writing, and what was applied in it.
+  double peak_written = 0, peak_applied = 0;
+  for (size_t i = first, j = first; i <= last; ++i) {
+    while (j <= last && samples[j].t - samples[i].t < 1) ++j;
+    if (j > last) break;
+    const double dt = samples[j].t - samples[i].t;
+    if ((samples[j].source - samples[i].source) / dt > peak_written) {
+      peak_written = (samples[j].source - samples[i].source) / dt;
+      peak_applied = (samples[j].applied - samples[i].applied) / dt;
+    }
+  }
   double caught_up_after = -1;  // seconds from the last write to lag 0
   for (size_t i = last; i < samples.size(); ++i) {
     if (samples[i].applied >= b.source) {
@@ -173,6 +184,8 @@ void ReportLive(const std::vector<Sample>& samples) {
   std::printf("handoff events written/s: %.0f\n", written);
   std::printf("rating events applied/s:  %.0f (%.3f of the write rate)\n", applied,
               applied / written);
+  std::printf("busiest second: %.0f events written/s, %.0f applied/s\n", peak_written,
+              peak_applied);
   std::printf("lag during the load: max %" PRIu64 " events, max %.2f s\n", max_lag, max_lag_s);
   std::printf(
       "lag by third of the load (mean / max events): %.0f / %.0f, %.0f / %.0f, %.0f / %.0f\n",
@@ -188,6 +201,8 @@ void ReportLive(const std::vector<Sample>& samples) {
                       {"events_written", b.source - a.source},
                       {"written_per_s", std::round(written)},
                       {"applied_per_s", std::round(applied)},
+                      {"peak_written_per_s", std::round(peak_written)},
+                      {"peak_applied_per_s", std::round(peak_applied)},
                       {"max_lag_events", max_lag},
                       {"max_lag_s", max_lag_s},
                       {"lag_third_max", third_max},

@@ -109,6 +109,12 @@ absl::StatusOr<LoadReport> LoadedStore::Load() {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   for (const std::string& name : rating::RatingColumnFamilies()) cfs.push_back(store.cf(name));
   RETURN_IF_ERROR(FromRocksDb(db->Flush(rocksdb::FlushOptions(), cfs)));
+  if (options_.compact) {
+    rocksdb::CompactRangeOptions all;
+    all.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    RETURN_IF_ERROR(
+        FromRocksDb(db->CompactRange(all, store.cf(rating::kRollupsCf), nullptr, nullptr)));
+  }
   // RocksDB 7.8 has no call that waits for compactions (WaitForCompact
   // came in 8.x): poll its counters.
   uint64_t busy = 1;

@@ -35,6 +35,10 @@ struct LoadedStoreOptions {
   size_t max_batch = 256;
   // Sync the WAL on each commit, as production does. Default: true.
   bool sync = true;
+  // After the load, compact the rollups fully (every value merged into one,
+  // no operands left for reads to merge), as a long-idle store would be.
+  // Default: false (the store as the load left it, compactions finished).
+  bool compact = false;
   // Called every `progress_every` while loading, with the handoff log's
   // events applied so far.
   std::function<void(uint64_t applied)> on_progress;
@@ -58,8 +62,8 @@ class LoadedStore {
   ~LoadedStore();
 
   // Waits until both logs are applied to their ends, then flushes the
-  // memtables and waits for RocksDB's compactions, so that reads find the
-  // store as a long-running server would. FAILED_PRECONDITION when a
+  // memtables and waits for RocksDB's compactions (and, with `compact`,
+  // compacts the rollups fully), so that reads find the store at rest. FAILED_PRECONDITION when a
   // consumer failed (its error: e.g. EPOCH_MISMATCH for a directory
   // loaded with another shape).
   absl::StatusOr<LoadReport> Load();
