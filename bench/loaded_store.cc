@@ -10,6 +10,7 @@
 #include "common/auth/authenticator_config.h"
 #include "common/status/rocksdb_status.h"
 #include "common/status/status_macros.h"
+#include "rocksdb/table_properties.h"
 #include "services/rating/rating_keys.h"
 
 namespace baton::bench {
@@ -126,6 +127,15 @@ absl::StatusOr<LoadReport> LoadedStore::Load() {
     if (busy > 0) absl::SleepFor(absl::Milliseconds(100));
   }
   report.bytes_on_disk = DirectoryBytes(options_.path);
+  // Operands are what a read must merge (a flush collapses a key's operands
+  // into one, still an operand, until a bottommost compaction).
+  rocksdb::TablePropertiesCollection tables;
+  RETURN_IF_ERROR(FromRocksDb(db->GetPropertiesOfAllTables(store.cf(rating::kRollupsCf), &tables)));
+  for (const auto& [file, properties] : tables) {
+    report.rollup_entries += properties->num_entries;
+    report.rollup_operands += properties->num_merge_operands;
+  }
+  report.rollup_tables = tables.size();
   return report;
 }
 

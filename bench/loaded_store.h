@@ -52,6 +52,11 @@ struct LoadReport {
   absl::Duration load_time;
   // Every file under the directory after the load, once flushed.
   uint64_t bytes_on_disk = 0;
+  // The rollups' SST files, their entries, and how many of those are merge
+  // operands (not yet merged into a value: each read of one merges).
+  uint64_t rollup_tables = 0;
+  uint64_t rollup_entries = 0;
+  uint64_t rollup_operands = 0;
 };
 
 class LoadedStore {

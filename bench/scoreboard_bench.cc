@@ -190,6 +190,9 @@ void PrintLoad(const Subject& s) {
               s.load.bytes_on_disk,
               static_cast<double>(s.load.bytes_on_disk) / (s.store->shape().items() * 4),
               s.window_values, s.window_decided);
+  std::printf("       rollups: %" PRIu64 " entries in %" PRIu64 " SST files, %" PRIu64
+              " of them merge operands\n",
+              s.load.rollup_entries, s.load.rollup_tables, s.load.rollup_operands);
   std::fflush(stdout);
 }
 
@@ -325,6 +328,8 @@ int Main() {
     j["load_seconds"] = absl::ToDoubleSeconds(s.load.load_time);
     j["bytes_on_disk"] = s.load.bytes_on_disk;
     j["window_values"] = s.window_values;
+    j["rollup_entries"] = s.load.rollup_entries;
+    j["rollup_operands"] = s.load.rollup_operands;
     for (auto [name, series] : {std::pair<const char*, Series*>{"GetDepartmentScoreboard", &s.grpc},
                                 {"in-process query", &s.in_process},
                                 {"health Check (floor)", &s.floor}}) {
