@@ -69,6 +69,7 @@ absl::StatusOr<std::unique_ptr<Client>> Client::FromFlags() {
   auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target), credentials);
   client->stub_ = v1::HandoffService::NewStub(channel);
   client->feedback_stub_ = fv1::FeedbackService::NewStub(channel);
+  client->rating_stub_ = rv1::RatingService::NewStub(channel);
   return client;
 }
 

@@ -145,6 +145,10 @@ const std::vector<Command>& Commands() {
       {{"feedback", "resolve"}, "ID", FeedbackResolve},
       {{"feedback", "get"}, "ID", FeedbackGet},
       {{"feedback", "list"}, "", FeedbackList},
+      {{"score"}, "HANDOFF", Score},
+      {{"scorecard"}, "TEAM", Scorecard},
+      {{"scoreboard"}, "DEPARTMENT", Scoreboard},
+      {{"funnel"}, "CHAIN", Funnel},
   };
   return *commands;
 }

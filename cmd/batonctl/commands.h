@@ -40,6 +40,13 @@ int FeedbackResolve(Client& client, const std::string& operand);
 int FeedbackGet(Client& client, const std::string& operand);
 int FeedbackList(Client& client, const std::string& operand);
 
+// The rating service's reads (rating_commands.cc). `operand` is the
+// HANDOFF, TEAM, DEPARTMENT or CHAIN.
+int Score(Client& client, const std::string& operand);
+int Scorecard(Client& client, const std::string& operand);
+int Scoreboard(Client& client, const std::string& operand);
+int Funnel(Client& client, const std::string& operand);
+
 }  // namespace baton::batonctl
 
 #endif  // BATON_CMD_BATONCTL_COMMANDS_H_

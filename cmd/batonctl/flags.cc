@@ -48,6 +48,12 @@ ABSL_FLAG(std::string, title, "", "feedback submit: the title");
 ABSL_FLAG(std::string, body, "", "feedback submit: the text");
 ABSL_FLAG(std::string, text, "", "feedback reply: the reply");
 ABSL_FLAG(std::string, ruling, "", "rule: uphold or overturn");
+ABSL_FLAG(std::string, from, "",
+          "scorecard, scoreboard, funnel: first day of the window, YYYY-MM-DD (with --to; "
+          "default: the 30 days up to today)");
+ABSL_FLAG(std::string, to, "", "scorecard, scoreboard, funnel: last day of the window, YYYY-MM-DD");
+ABSL_FLAG(std::string, order, "",
+          "scoreboard: score (default), csat, first-pass-yield, on-time-rate or trend");
 ABSL_FLAG(uint64_t, after, 0, "events: start after this sequence number");
 ABSL_FLAG(int64_t, limit, 0,
           "events: stop after this many events; watch: after this many offers and overdue notices "
@@ -102,6 +108,9 @@ const char kUsage[] =
     "feedback get ID\n"
     "  feedback list --team=TEAM [--state=open|acknowledged|resolved|dismissed]   (addressed to "
     "TEAM)\n"
+    "  score HANDOFF | scorecard TEAM | funnel CHAIN   [--from=YYYY-MM-DD --to=YYYY-MM-DD]\n"
+    "  scoreboard DEPARTMENT [--order=score|csat|first-pass-yield|on-time-rate|trend] "
+    "[--from= --to=]\n"
     "Names may omit their collection: ITEM workItems/x or x, TEAM teams/x or x.\n"
     "Output: one JSON object per line. Exit codes: 0 ok, 1 call failed, 2 usage error.";
 

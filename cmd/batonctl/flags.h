@@ -44,6 +44,9 @@ ABSL_DECLARE_FLAG(std::string, title);
 ABSL_DECLARE_FLAG(std::string, body);
 ABSL_DECLARE_FLAG(std::string, text);
 ABSL_DECLARE_FLAG(std::string, ruling);
+ABSL_DECLARE_FLAG(std::string, from);
+ABSL_DECLARE_FLAG(std::string, to);
+ABSL_DECLARE_FLAG(std::string, order);
 
 // `token` command.
 ABSL_DECLARE_FLAG(std::string, key_file);

@@ -106,6 +106,13 @@ absl::StatusOr<feedback::v1::Ruling> ParseRuling(absl::string_view flag, absl::s
   return static_cast<feedback::v1::Ruling>(*n);
 }
 
+absl::StatusOr<rating::v1::ScoreboardOrder> ParseScoreboardOrder(absl::string_view flag,
+                                                                 absl::string_view value) {
+  auto n = ParseEnum(*rating::v1::ScoreboardOrder_descriptor(), "SCOREBOARD_ORDER_", flag, value);
+  if (!n.ok()) return n.status();
+  return static_cast<rating::v1::ScoreboardOrder>(*n);
+}
+
 absl::StatusOr<feedback::v1::Scores> ParseScores(absl::string_view flag,
                                                  const std::vector<std::string>& values) {
   std::vector<int> numbers;

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "baton/feedback/v1/feedback_service.pb.h"
 #include "baton/handoff/v1/resources.pb.h"
+#include "baton/rating/v1/resources.pb.h"
 
 namespace baton::batonctl {
 
@@ -43,6 +44,8 @@ absl::StatusOr<feedback::v1::FeedbackKind> ParseFeedbackKind(absl::string_view f
 absl::StatusOr<feedback::v1::FeedbackState> ParseFeedbackState(absl::string_view flag,
                                                                absl::string_view value);
 absl::StatusOr<feedback::v1::Ruling> ParseRuling(absl::string_view flag, absl::string_view value);
+absl::StatusOr<rating::v1::ScoreboardOrder> ParseScoreboardOrder(absl::string_view flag,
+                                                                 absl::string_view value);
 // --scores: five numbers (completeness, accuracy, timeliness, communication,
 // overall), or one for all five. The range is the server's to check.
 absl::StatusOr<feedback::v1::Scores> ParseScores(absl::string_view flag,

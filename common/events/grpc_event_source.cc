@@ -118,7 +118,11 @@ class GrpcEventStream final : public EventStream,
       }
     }
     if (release) {
-      context_.TryCancel();
+      // A failed read means the call is ending with the server's status;
+      // cancelling now would race that status and turn it into CANCELLED
+      // (an UNAUTHENTICATED or UNAVAILABLE lost). Cancel only a live call
+      // we stop reading ourselves (a message we could not read).
+      if (ok) context_.TryCancel();
       RemoveHold();
     }
     if (next) StartRead(&incoming_);

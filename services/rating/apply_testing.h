@@ -214,6 +214,17 @@ class ApplyFixture : public ::testing::Test {
   int64_t Count(const RollupOwner& owner, uint32_t slot) {
     return storage::CounterAt(Window(owner), slot);
   }
+  // The standing count at `slot` of `owner` (kStandingDay).
+  int64_t Standing(const RollupOwner& owner, uint32_t slot = slot::kOpenFeedback) {
+    std::string value;
+    const rocksdb::Status s = store_->db()->Get(rocksdb::ReadOptions(), store_->cf(kRollupsCf),
+                                                RollupKey(owner, kStandingDay), &value);
+    if (s.IsNotFound()) return 0;
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    auto counters = storage::DecodeCounters(value);
+    EXPECT_TRUE(counters.ok()) << counters.status();
+    return counters.ok() ? storage::CounterAt(*counters, slot) : 0;
+  }
 
   ::baton::testing::TempDir dir_;
   std::unique_ptr<storage::Store> store_;

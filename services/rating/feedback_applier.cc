@@ -32,6 +32,12 @@ class Application : public EventStep {
         return Finish(Ruled(event.dispute_ruled()));
       case fv1::Event::kFeedbackSubmitted:
         return Finish(Submitted(event.feedback_submitted()));
+      case fv1::Event::kFeedbackResolved:
+        return Finish(OpenChanged(event.feedback_resolved(), -1));
+      case fv1::Event::kFeedbackDismissed:
+        return Finish(OpenChanged(event.feedback_dismissed(), -1));
+      case fv1::Event::kFeedbackReopened:
+        return Finish(OpenChanged(event.feedback_reopened(), +1));
       case fv1::Event::kFeedbackAcknowledged:
         return Finish(Acknowledged(event.feedback_acknowledged()));
       case fv1::Event::kFeedbackEscalated:
@@ -160,6 +166,14 @@ class Application : public EventStep {
     }
     ASSIGN_OR_RETURN(std::vector<RollupOwner> owners, ThreadOwners(feedback));
     rollups_.Add(owners, Day(feedback.create_time()), counter, 1);
+    rollups_.Add(owners, kStandingDay, slot::kOpenFeedback, 1);
+    return absl::OkStatus();
+  }
+
+  // A thread closed (−1) or reopened (+1): the standing open count.
+  absl::Status OpenChanged(const fv1::Feedback& feedback, int delta) {
+    ASSIGN_OR_RETURN(std::vector<RollupOwner> owners, ThreadOwners(feedback));
+    rollups_.Add(owners, kStandingDay, slot::kOpenFeedback, delta);
     return absl::OkStatus();
   }
 

@@ -28,7 +28,10 @@
 //   feedback_submitted kPraise / kComplaints / kSuggestions +1 for the
 //                     addressee team (as supplier) and its department; a
 //                     grievance: kGrievances +1 for the department it is
-//                     addressed to. On the submit day.
+//                     addressed to. On the submit day. kOpenFeedback +1
+//                     on kStandingDay for the same owners (open now).
+//   feedback_resolved, kOpenFeedback −1 (+1 on feedback_reopened) on
+//   feedback_dismissed kStandingDay, for the addressee team and department
 //   feedback_acknowledged  a complaint's first acknowledgement (not after a
 //                     reopening): the complaint-response bucket of
 //                     acknowledge − submit, for the addressee team and
@@ -45,12 +48,15 @@
 //                     handoff of it by the team was returned (a team that
 //                     still held the item at the end is in neither split).
 //                     Each distinct department of those teams gets it once
-//                     (count, sum, histogram). On the verdict's day.
+//                     (count, sum, histogram), and so does the chain
+//                     stage where the item completed or was dropped (the
+//                     funnel's verdict by stage reached). On the verdict's
+//                     day.
 //                     PENDING: a verdict on an item the handoff log has not
 //                     yet finished (completed or dropped) is kept in the
 //                     item's record and counted when it finishes there, so
 //                     that every team that held it is known.
-//   others            (pulse answers, replies, resolutions…) nothing.
+//   others            (pulse answers, replies, recognitions…) nothing.
 //
 // Errors: INVALID_ARGUMENT when the bytes are not a feedback Event, a name
 // is malformed, or a score is outside 1–5; DATA_LOSS when a stored record

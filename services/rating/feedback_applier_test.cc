@@ -219,6 +219,39 @@ TEST_F(FeedbackApplierTest, VerdictGoesToEveryTeamThatHeldTheItem) {
   EXPECT_EQ(storage::CounterAt(c, slot::kVerdicts), 2);
   EXPECT_EQ(storage::CounterAt(c, slot::kVerdictSum), 7);
   EXPECT_EQ(Count(SupplierTeam("consult"), slot::kVerdicts), 0);
+  // Both items were dropped at stage 1: the funnel's verdict by stage reached.
+  c = Window(Stage("new-patient", 1));
+  EXPECT_EQ(storage::CounterAt(c, slot::kVerdicts), 2);
+  EXPECT_EQ(storage::CounterAt(c, slot::kVerdictSum), 7);
+  EXPECT_EQ(Count(Stage("new-patient", 0), slot::kVerdicts), 0);
+}
+
+// Open threads are a standing count (kStandingDay), moved by submit (+1),
+// resolve and dismiss (−1) and reopen (+1); never inside a window.
+TEST_F(FeedbackApplierTest, OpenFeedbackIsAStandingCount) {
+  fv1::Feedback suggestion = Thread(fv1::FEEDBACK_KIND_SUGGESTION, "consult", "clinic");
+  fv1::Feedback complaint = Thread(fv1::FEEDBACK_KIND_COMPLAINT, "consult", "clinic");
+  fv1::Event e;
+  *e.mutable_feedback_submitted() = suggestion;
+  ASSERT_THAT(Apply(e), IsOk());
+  *e.mutable_feedback_submitted() = complaint;
+  ASSERT_THAT(Apply(e), IsOk());
+  *e.mutable_feedback_submitted() = Thread(fv1::FEEDBACK_KIND_GRIEVANCE, "", "ops");
+  ASSERT_THAT(Apply(e), IsOk());
+  EXPECT_EQ(Standing(SupplierTeam("consult")), 2);
+  EXPECT_EQ(Standing(Department("clinic")), 2);
+  EXPECT_EQ(Standing(Department("ops")), 1);
+
+  *e.mutable_feedback_resolved() = suggestion;
+  ASSERT_THAT(Apply(e), IsOk());
+  *e.mutable_feedback_dismissed() = complaint;
+  ASSERT_THAT(Apply(e), IsOk());
+  EXPECT_EQ(Standing(SupplierTeam("consult")), 0);
+  *e.mutable_feedback_reopened() = complaint;
+  ASSERT_THAT(Apply(e), IsOk());
+  EXPECT_EQ(Standing(SupplierTeam("consult")), 1);
+  EXPECT_EQ(Standing(Department("clinic")), 1);
+  EXPECT_EQ(Count(SupplierTeam("consult"), slot::kOpenFeedback), 0);
 }
 
 // The feedback log ran ahead: item2's verdict comes before the handoff log

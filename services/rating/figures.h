@@ -22,7 +22,8 @@ v1::SideFigures SideFiguresOf(std::span<const int64_t> counters,
                               std::optional<double> department_mean, const ScoringRules& rules);
 
 // Feedback by kind, escalations, complaint response p50/p90, disputes.
-// `open` stays 0: no slot counts open threads.
+// `open` stays 0: it is a standing count, not a window's
+// (RatingQueries fills it).
 v1::FeedbackFigures FeedbackFiguresOf(std::span<const int64_t> counters);
 
 // Verdict count and means (1–5): overall, first-pass and reworked splits.

@@ -52,7 +52,11 @@ absl::StatusOr<v1::Funnel> RatingQueries::ChainFunnel(absl::string_view chain_id
       stage->set_first_pass_yield(*fpy);
       yield_product = yield_product.value_or(1.0) * *fpy;
     }
-    // mean_verdict stays unset: verdicts are not kept per stage.
+    // Verdicts of the items that finished at the stage (CountVerdict).
+    if (auto verdict = Ratio(storage::CounterAt(c, slot::kVerdictSum),
+                             storage::CounterAt(c, slot::kVerdicts))) {
+      stage->set_mean_verdict(*verdict);
+    }
   }
   if (conversion_product) funnel.set_overall_conversion(*conversion_product);
   if (yield_product) funnel.set_rolled_throughput_yield(*yield_product);

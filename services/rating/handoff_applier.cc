@@ -51,6 +51,7 @@ class Application : public EventStep {
     ASSIGN_OR_RETURN(std::string department,
                      EventId("team.department", team.department(), api::kDepartments));
     tx_.Put(cfs_.org, TeamDepartmentKey(id), department);
+    tx_.Put(cfs_.org, DepartmentTeamKey(department, id), team.display_name());
     return absl::OkStatus();
   }
 
@@ -104,7 +105,10 @@ class Application : public EventStep {
   absl::Status ItemFinished(const hv1::WorkItem& item) {
     ASSIGN_OR_RETURN(std::string id, EventId("work_item.name", item.name(), api::kWorkItems));
     ASSIGN_OR_RETURN(v1::StoredItem stored, LoadItem(tx_, cfs_, id));
+    ASSIGN_OR_RETURN(const RollupOwner stage, StageOf(item));
     stored.set_finished(true);
+    stored.set_chain(stage.id);
+    stored.set_end_stage(stage.stage);
     if (stored.has_pending_verdict()) {
       CountVerdict(stored, stored.pending_verdict().score(), stored.pending_verdict().day(),
                    rollups_);

@@ -92,6 +92,9 @@ void CountVerdict(const v1::StoredItem& item, int score, DayNumber day, RollupWr
   for (const std::string& department : departments) {
     count({.scope = Scope::kDepartment, .id = department});
   }
+  if (!item.chain().empty()) {
+    count({.scope = Scope::kChainStage, .id = item.chain(), .stage = item.end_stage()});
+  }
 }
 
 absl::StatusOr<std::string> DepartmentOf(storage::Transaction& tx, const RatingCfs& cfs,

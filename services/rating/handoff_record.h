@@ -67,7 +67,9 @@ void StoreItem(storage::Transaction& tx, const RatingCfs& cfs, absl::string_view
 // teams that held `item` (the attribution rule of feedback_applier.h):
 // each team gets kVerdicts +1, kVerdictSum += score and the verdict
 // histogram, plus the first-pass or reworked split it is in; each distinct
-// department of those teams gets the count, sum and histogram once.
+// department of those teams gets the count, sum and histogram once, and so
+// does the chain stage the item finished at (the funnel's verdict by stage
+// reached).
 void CountVerdict(const v1::StoredItem& item, int score, DayNumber day, RollupWriter& rollups);
 
 // The department id of team `team_id` as learnt from the org events, or ""

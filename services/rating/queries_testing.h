@@ -30,7 +30,7 @@ inline v1::Window Days(const std::string& start, const std::string& end) {
 }
 
 // The scripted org (apply_testing.h: ops = {outreach, front-desk} plus the
-// data-less audit and billing, clinic = {consult}; chain new-patient:
+// data-less audit and billing (displayed as 收费处), clinic = {consult}; chain new-patient:
 // outreach → front-desk → consult), SLA 2 h everywhere, Asia/Shanghai.
 //
 // 2026-11-22 (the previous window of a one-day window on the 23rd):
@@ -56,7 +56,7 @@ inline v1::Window Days(const std::string& start, const std::string& end) {
 //   verdicts: i1 = 5 (outreach and front-desk passed it first time),
 //      i3 = 2 (outreach reworked it; front-desk held it at the end)
 //   feedback to outreach: praise, a complaint acknowledged after 3 h, a
-//      suggestion escalated.
+//      suggestion escalated; none resolved: 3 open.
 //   ops: Σq = 100+65+70+72.5+100+87.5+70 = 565, n = 7, m = 565/7.
 class RatingQueriesTest : public ApplyFixture {
  protected:
@@ -66,6 +66,7 @@ class RatingQueriesTest : public ApplyFixture {
       hv1::Event e;
       e.mutable_team_created()->set_name(std::string("teams/") + team);
       e.mutable_team_created()->set_department("departments/ops");
+      if (std::string(team) == "billing") e.mutable_team_created()->set_display_name("收费处");
       ASSERT_TRUE(Apply(e).ok());
     }
     auto calendar = DayCalendar::Load("Asia/Shanghai");

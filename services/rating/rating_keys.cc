@@ -7,6 +7,7 @@ namespace baton::rating {
 namespace {
 constexpr uint8_t kTeamTag = 1;
 constexpr uint8_t kChainTag = 2;
+constexpr uint8_t kDepartmentTeamTag = 3;
 }  // namespace
 
 std::vector<std::string> RatingColumnFamilies() {
@@ -40,6 +41,12 @@ std::string TeamDepartmentKey(absl::string_view team_id) {
 }
 std::string ChainStagesKey(absl::string_view chain_id) {
   return storage::KeyWriter().Byte(kChainTag).Str(chain_id).Take();
+}
+std::string DepartmentTeamKey(absl::string_view department_id, absl::string_view team_id) {
+  return storage::KeyWriter().Byte(kDepartmentTeamTag).Str(department_id).Str(team_id).Take();
+}
+std::string DepartmentTeamsPrefix(absl::string_view department_id) {
+  return storage::KeyWriter().Byte(kDepartmentTeamTag).Str(department_id).Take();
 }
 std::string CheckpointRecordKey(absl::string_view source) {
   return storage::KeyWriter().Str(source).Take();

@@ -9,6 +9,9 @@
 //   rating.items        Str(item id)     → baton.rating.v1.StoredItem
 //   rating.org          Byte(1) Str(team id)  → the team's department id
 //                       Byte(2) Str(chain id) → baton.rating.v1.StoredChain
+//                       Byte(3) Str(department id) Str(team id) → the team's
+//                         display name (a department's teams are one
+//                         prefix scan: the scoreboard's rows)
 //   rating.rollups      rollup_layout.h keys → counters (merge operator
 //                       "baton.counters.v1": only ever Merged on the write path)
 //   rating.checkpoints  Str(source name)  → baton.common.v1.EventPosition
@@ -50,6 +53,9 @@ std::string HandoffRecordKey(absl::string_view handoff_id);
 std::string ItemRecordKey(absl::string_view item_id);
 std::string TeamDepartmentKey(absl::string_view team_id);
 std::string ChainStagesKey(absl::string_view chain_id);
+std::string DepartmentTeamKey(absl::string_view department_id, absl::string_view team_id);
+// The prefix of every DepartmentTeamKey of `department_id`.
+std::string DepartmentTeamsPrefix(absl::string_view department_id);
 std::string CheckpointRecordKey(absl::string_view source);
 
 }  // namespace baton::rating

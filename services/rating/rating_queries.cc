@@ -6,6 +6,7 @@
 #include "baton/rating/v1/stored.pb.h"
 #include "common/api/names.h"
 #include "common/status/errors.h"
+#include "common/storage/counters_merge.h"
 #include "common/status/rocksdb_status.h"
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
@@ -56,6 +57,21 @@ absl::StatusOr<std::optional<double>> RatingQueries::DepartmentMean(const Reads&
   ASSIGN_OR_RETURN(std::vector<int64_t> counters,
                    Sum(reads, {.scope = Scope::kDepartment, .id = department}, range));
   return MeanQualityOf(counters);
+}
+
+absl::StatusOr<int64_t> RatingQueries::Standing(const Reads& reads, const RollupOwner& owner,
+                                                uint32_t slot) const {
+  std::string value;
+  const rocksdb::Status s =
+      store_->db()->Get(reads.options, cfs_.rollups, RollupKey(owner, kStandingDay), &value);
+  if (s.IsNotFound()) return 0;
+  RETURN_IF_ERROR(FromRocksDb(s));
+  absl::StatusOr<std::vector<int64_t>> counters = storage::DecodeCounters(value);
+  if (!counters.ok()) {
+    return absl::DataLossError(absl::StrCat("a standing rollup of ", owner.id,
+                                            " does not decode: ", counters.status().message()));
+  }
+  return storage::CounterAt(*counters, slot);
 }
 
 absl::StatusOr<std::string> RatingQueries::TeamDepartment(const Reads& reads,
@@ -130,6 +146,8 @@ absl::StatusOr<v1::Scorecard> RatingQueries::TeamScorecard(absl::string_view tea
     if (current) {
       // The appliers put feedback and verdicts on the supplier-team rollup.
       *card.mutable_feedback() = FeedbackFiguresOf(as_supplier);
+      ASSIGN_OR_RETURN(const int64_t open, Standing(reads, supplier, slot::kOpenFeedback));
+      card.mutable_feedback()->set_open(open);
       *card.mutable_verdicts() = VerdictFiguresOf(as_supplier);
     }
   }

@@ -16,13 +16,11 @@
 // one snapshot per call), so a query never shows an event a crash could
 // still undo, and the figures of one answer are mutually consistent.
 //
-// What the rollups do not hold, and so stays unset or 0 here:
-//   - FeedbackFigures.open and ScoreboardRow.open_feedback (no slot counts
-//     open threads): always 0;
-//   - FunnelStage.mean_verdict (verdicts are attributed to teams and
-//     departments, not to chain stages): always unset;
-//   - ScoreboardRow.display_name (rating.org keeps only team → department):
-//     the team's id;
+// What is not a figure of the window:
+//   - FeedbackFigures.open and ScoreboardRow.open_feedback are open NOW
+//     (a standing count), whatever the window;
+//   - ScoreboardRow.display_name is the team's id for a team created
+//     without one;
 //   - as_of: the clock's time of the read (the rollups keep no event time).
 //
 // Thread-safety: const methods only; safe to call from many threads. The
@@ -98,8 +96,9 @@ class RatingQueries {
   // in the window (else every team would sit at the department's mean);
   // teams without data come last in id order, and ties go by id. Ranks
   // are 1, 2, … over all rows. score_trend = score − previous window's
-  // score, set when both are. Cost: a scan of rating.org's teams, then two
-  // range scans per team and two of the department. NOT_FOUND naming
+  // score, set when both are. Cost: a prefix scan of the department's
+  // index in rating.org, then two range scans and one Get per team and
+  // two range scans of the department. NOT_FOUND naming
   // "departments/{id}" when no team belongs to it; INVALID_ARGUMENT for
   // the window or an order outside the enum; DATA_LOSS, RocksDB's.
   absl::StatusOr<v1::Scoreboard> DepartmentScoreboard(absl::string_view department_id,
@@ -131,6 +130,9 @@ class RatingQueries {
   absl::StatusOr<std::vector<int64_t>> Sum(const Reads& reads, const RollupOwner& owner,
                                            DayRange range) const;
   // The department's mean quality over `range` (nullopt without scores).
+  // The standing count at `slot` of `owner` (rollup_layout.h kStandingDay).
+  absl::StatusOr<int64_t> Standing(const Reads& reads, const RollupOwner& owner,
+                                   uint32_t slot) const;
   absl::StatusOr<std::optional<double>> DepartmentMean(const Reads& reads,
                                                        const std::string& department,
                                                        DayRange range) const;

@@ -134,7 +134,7 @@ TEST_F(RatingQueriesTest, ScorecardOfOutreach) {
   EXPECT_EQ(f.praise(), 1);
   EXPECT_EQ(f.complaints(), 1);
   EXPECT_EQ(f.suggestions(), 1);
-  EXPECT_EQ(f.open(), 0);  // not kept in the rollups
+  EXPECT_EQ(f.open(), 3);  // none resolved or dismissed
   EXPECT_EQ(f.escalated(), 1);
   // One response of 3 h in bucket 15 ([3h, 4h)): 3h30m and 3h54m.
   EXPECT_NEAR(Seconds(f.complaint_response_p50()), 210 * 60, 1e-3);

@@ -12,6 +12,7 @@
 // moved, so old values read correctly and a missing slot reads 0.
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -67,7 +68,11 @@ inline constexpr uint32_t kVerdictsFirstPass = 24;
 inline constexpr uint32_t kVerdictSumFirstPass = 25;
 inline constexpr uint32_t kVerdictsReworked = 26;
 inline constexpr uint32_t kVerdictSumReworked = 27;
-// 28..31: free.
+// Threads addressed to the owner that are open (submitted or reopened, not
+// yet resolved or dismissed): a standing count, kept only on
+// kStandingDay.
+inline constexpr uint32_t kOpenFeedback = 28;
+// 29..31: free.
 // Rating histograms: 5 dimensions × scores 1..5, at RatingSlot().
 inline constexpr uint32_t kRatingHistogram = 32;  // .. 56
 // 57..63: free.
@@ -134,6 +139,12 @@ struct RollupOwner {
 
 // Days are counted from 1970-01-01 (day 0) in the organisation's time zone.
 using DayNumber = int32_t;
+
+// The key day of an owner's standing counts (kOpenFeedback): a state "now"
+// rather than a flow per day. Past every calendar day a window can name
+// (DayCalendar::Parse stops at 9999-12-31), so no window scan reaches it;
+// read with one Get of RollupKey(owner, kStandingDay).
+inline constexpr DayNumber kStandingDay = std::numeric_limits<DayNumber>::max();
 
 // Rollup keys (storage/key_codec.h, in the rollups column family):
 //   Byte(scope) Str(id) [U32(stage), kChainStage only] U32(day + 2^31)

@@ -1,5 +1,5 @@
 // RatingQueries::DepartmentScoreboard: the department's teams from
-// rating.org, each row from one range scan of the team's supplier rollup
+// rating.org's department index, each row from one range scan of the team's supplier rollup
 // per window.
 
 #include <algorithm>
@@ -20,27 +20,34 @@
 namespace baton::rating {
 namespace {
 
-// The ids of the teams whose department is `department`, in id order: a
-// scan of rating.org's team records (Byte(1) Str(team) → department id).
-absl::StatusOr<std::vector<std::string>> TeamsOf(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* org,
-                                                 rocksdb::ReadOptions options,
-                                                 absl::string_view department) {
-  // TeamDepartmentKey("") is the tag byte and an empty string's encoding;
-  // the tag byte alone is the prefix of every team record.
-  const std::string prefix = TeamDepartmentKey("").substr(0, 1);
+// A team of a department: its id and display name.
+struct DepartmentTeam {
+  std::string id;
+  std::string display_name;
+};
+
+// The teams of `department`, in id order: one prefix scan of rating.org's
+// department index (DepartmentTeamKey → display name).
+absl::StatusOr<std::vector<DepartmentTeam>> TeamsOf(rocksdb::DB* db,
+                                                    rocksdb::ColumnFamilyHandle* org,
+                                                    rocksdb::ReadOptions options,
+                                                    absl::string_view department) {
+  const std::string prefix = DepartmentTeamsPrefix(department);
   const std::string end = storage::PrefixEnd(prefix);
   rocksdb::Slice upper(end);
   options.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(options, org));
-  std::vector<std::string> teams;
+  std::vector<DepartmentTeam> teams;
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    if (absl::string_view(it->value().data(), it->value().size()) != department) continue;
     storage::KeyReader reader(absl::string_view(it->key().data(), it->key().size()));
     uint8_t tag = 0;
-    std::string team;
-    if (!reader.Byte(&tag) || !reader.Str(&team) || !reader.done()) {
-      return absl::DataLossError("a team record of rating.org has a malformed key");
+    std::string in_department;
+    DepartmentTeam team;
+    if (!reader.Byte(&tag) || !reader.Str(&in_department) || !reader.Str(&team.id) ||
+        !reader.done() || in_department != department) {
+      return absl::DataLossError("a department index record of rating.org has a malformed key");
     }
+    team.display_name = it->value().ToString();
     teams.push_back(std::move(team));
   }
   RETURN_IF_ERROR(FromRocksDb(it->status()));
@@ -77,7 +84,7 @@ absl::StatusOr<v1::Scoreboard> RatingQueries::DepartmentScoreboard(
   ASSIGN_OR_RETURN(const DayRange now, ResolveWindow(window, Today()));
   const DayRange before = now.Previous();
   const Reads reads = DurableReads();
-  ASSIGN_OR_RETURN(std::vector<std::string> teams,
+  ASSIGN_OR_RETURN(std::vector<DepartmentTeam> teams,
                    TeamsOf(store_->db(), cfs_.org, reads.options, department_id));
   if (teams.empty()) return NotFound(api::Name(api::kDepartments, department_id));
   const std::string department(department_id);
@@ -90,19 +97,21 @@ absl::StatusOr<v1::Scoreboard> RatingQueries::DepartmentScoreboard(
   };
   std::vector<Ranked> ranked;
   ranked.reserve(teams.size());
-  for (const std::string& team : teams) {
-    const RollupOwner owner{.scope = Scope::kSupplierTeam, .id = team};
+  for (const DepartmentTeam& team : teams) {
+    const RollupOwner owner{.scope = Scope::kSupplierTeam, .id = team.id};
     ASSIGN_OR_RETURN(std::vector<int64_t> counters, Sum(reads, owner, now));
     ASSIGN_OR_RETURN(std::vector<int64_t> counters_before, Sum(reads, owner, before));
     v1::ScoreboardRow row;
-    row.set_team(api::Name(api::kTeams, team));
-    row.set_display_name(team);
+    row.set_team(api::Name(api::kTeams, team.id));
+    row.set_display_name(team.display_name.empty() ? team.id : team.display_name);
     *row.mutable_as_supplier() = SideFiguresOf(counters, mean, rules_);
     const v1::SideFigures previous = SideFiguresOf(counters_before, mean_before, rules_);
     if (row.as_supplier().has_score() && previous.has_score()) {
       row.set_score_trend(row.as_supplier().score() - previous.score());
     }
     row.set_escalated_feedback(storage::CounterAt(counters, slot::kEscalations));
+    ASSIGN_OR_RETURN(const int64_t open, Standing(reads, owner, slot::kOpenFeedback));
+    row.set_open_feedback(open);
     std::optional<double> key = Key(row, order);
     ranked.push_back({key, std::move(row)});
   }

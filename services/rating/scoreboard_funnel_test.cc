@@ -54,12 +54,16 @@ TEST_F(RatingQueriesTest, ScoreboardOrders) {
   EXPECT_NEAR(outreach.as_supplier().score(), (10 * m + 407.5) / 15, kEps);
   EXPECT_NEAR(outreach.score_trend(), (10 * m + 407.5) / 15 - 900.0 / 11, kEps);
   EXPECT_EQ(outreach.escalated_feedback(), 1);
+  EXPECT_EQ(outreach.open_feedback(), 3);
   const v1::ScoreboardRow& front_desk = board->rows(1);
   EXPECT_NEAR(front_desk.score_trend(), (10 * m + 157.5) / 12 - 860.0 / 11, kEps);
   EXPECT_EQ(front_desk.as_supplier().drops(), 1);
   const v1::ScoreboardRow& audit = board->rows(2);
   EXPECT_NEAR(audit.as_supplier().score(), m, kEps);  // no data: at the mean
   EXPECT_NEAR(audit.score_trend(), m - 80, kEps);
+  EXPECT_EQ(audit.display_name(), "audit");  // created without one
+  EXPECT_EQ(board->rows(3).display_name(), "收费处");
+  EXPECT_EQ(front_desk.open_feedback(), 0);
 
   EXPECT_THAT(queries_->DepartmentScoreboard("ops", day, static_cast<v1::ScoreboardOrder>(99)),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("order")));
@@ -81,8 +85,12 @@ TEST_F(RatingQueriesTest, FunnelOfOneDayAndTwo) {
     EXPECT_EQ(s.passed(), passed[i]) << i;
     EXPECT_EQ(s.dropped(), dropped[i]) << i;
     EXPECT_NEAR(s.conversion(), double(passed[i]) / entered[i], kEps) << i;
-    EXPECT_FALSE(s.has_mean_verdict());
   }
+  // The verdicts by stage reached: i3 (2) was dropped at stage 1, i1 (5)
+  // completed at stage 2.
+  EXPECT_FALSE(funnel->stages(0).has_mean_verdict());
+  EXPECT_NEAR(funnel->stages(1).mean_verdict(), 2, kEps);
+  EXPECT_NEAR(funnel->stages(2).mean_verdict(), 5, kEps);
   EXPECT_NEAR(funnel->stages(0).first_pass_yield(), 3.0 / 5, kEps);  // a1, a2, a5 of 5
   EXPECT_NEAR(funnel->stages(1).first_pass_yield(), 1.0 / 2, kEps);  // b1 of b1, b2
   EXPECT_FALSE(funnel->stages(2).has_first_pass_yield());

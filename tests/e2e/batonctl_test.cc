@@ -14,8 +14,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "baton/feedback/v1/resources.pb.h"
 #include "baton/handoff/v1/resources.pb.h"
+#include "baton/rating/v1/resources.pb.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -27,6 +30,7 @@ namespace {
 
 namespace fv1 = ::baton::feedback::v1;
 namespace hv1 = ::baton::handoff::v1;
+namespace rv1 = ::baton::rating::v1;
 using ::testing::HasSubstr;
 
 struct Result {
@@ -225,6 +229,60 @@ TEST_F(BatonctlTest, TheCustomerRatesAndComplainsAndTheSupplierAnswers) {
   EXPECT_EQ(thread.state(), fv1::FEEDBACK_STATE_RESOLVED);
   ASSERT_EQ(thread.replies_size(), 1);
   EXPECT_EQ(thread.replies(0).text(), "已加号码位数校验");
+}
+
+// The rating service's reads, after a rated handoff: its score, the
+// supplier's scorecard, the department's scoreboard and the chain's funnel.
+TEST_F(BatonctlTest, ScoreScorecardScoreboardAndFunnelShowARatedHandoff) {
+  const Result created =
+      Ctl({"--act_as_team=outreach"}, {"items", "create", "--chain=chains/new-patient",
+                                       "--ref=crm-3003", "--field=patient_name=王芳,phone=137"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const auto item = ParseJson<hv1::WorkItem>(created.out);
+  const Result offered =
+      Ctl({"--act_as_team=outreach", "--field=preferred_time=周五上午"}, {"offer", item.name()});
+  ASSERT_EQ(offered.exit_code, 0) << offered.err;
+  const auto handoff = ParseJson<hv1::Handoff>(offered.out);
+  ASSERT_EQ(Ctl({"--act_as_team=front-desk"}, {"accept", handoff.name()}).exit_code, 0);
+  ASSERT_EQ(
+      Ctl({"--act_as_team=front-desk"}, {"rate", handoff.name(), "--scores=4,4,4,4,3"}).exit_code,
+      0);
+
+  // The rating service applies the logs asynchronously: ask until the
+  // rated score shows (bounded).
+  rv1::HandoffScore score;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline) {
+    const Result got = Ctl({}, {"score", handoff.name()});
+    if (got.exit_code == 0) {
+      score = ParseJson<rv1::HandoffScore>(got.out);
+      if (score.has_rating_part()) break;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  // Overall 3: R = 50; first attempt F = 100; on time T = 100.
+  ASSERT_TRUE(score.has_rating_part()) << "the rating never reached the rating service";
+  EXPECT_DOUBLE_EQ(score.quality(), 0.5 * 50 + 0.3 * 100 + 0.2 * 100);
+
+  const Result card = Ctl({}, {"scorecard", "outreach"});
+  ASSERT_EQ(card.exit_code, 0) << card.err;
+  const auto scorecard = ParseJson<rv1::Scorecard>(card.out);
+  EXPECT_EQ(scorecard.department(), "departments/clinic");
+  EXPECT_GE(scorecard.as_supplier().accepts(), 1);
+  const Result board = Ctl({}, {"scoreboard", "clinic", "--order=first-pass-yield"});
+  ASSERT_EQ(board.exit_code, 0) << board.err;
+  const auto scoreboard = ParseJson<rv1::Scoreboard>(board.out);
+  EXPECT_EQ(scoreboard.order(), rv1::SCOREBOARD_ORDER_FIRST_PASS_YIELD);
+  EXPECT_THAT(board.out, HasSubstr("\"team\":\"teams/outreach\""));
+  const Result funnel = Ctl({}, {"funnel", "new-patient"});
+  ASSERT_EQ(funnel.exit_code, 0) << funnel.err;
+  EXPECT_GE(ParseJson<rv1::Funnel>(funnel.out).stages(0).entered(), 1);
+
+  const Result bad_order = Ctl({}, {"scoreboard", "clinic", "--order=fastest"});
+  EXPECT_EQ(bad_order.exit_code, 2) << bad_order.err;
+  const Result bad_day = Ctl({}, {"scorecard", "outreach", "--from=2026-13-01", "--to=2026-12-01"});
+  EXPECT_EQ(bad_day.exit_code, 1);
+  EXPECT_THAT(bad_day.err, HasSubstr("window.start_day"));
 }
 
 TEST_F(BatonctlTest, TokenPrintsASignedJwt) {

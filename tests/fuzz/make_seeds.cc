@@ -19,6 +19,7 @@
 #include "common/api/paging.h"
 #include "tests/fuzz/fuzz_keys.h"
 #include "tests/fuzz/handoff_requests.h"
+#include "tests/fuzz/service_requests.h"
 
 namespace baton::fuzz {
 namespace {
@@ -83,7 +84,6 @@ void RequestSeeds(const std::string& target) {
   department.set_request_id("req-1");
   department.set_department_id("clinic");
   department.mutable_department()->set_display_name("门诊部");
-  department.mutable_department()->set_head_subject("alice");
   Write(target, "create_department", FramedRequest(0, department));
 
   v1::CreateTeamRequest team;
@@ -193,6 +193,78 @@ void JwtSeeds() {
         Framed(1, "{\"alg\":\"HS256\"}\n{\"sub\":\"bob\",\"exp\":1.7900036e9,\"roles\":null}"));
 }
 
+// First byte: the request type (service_requests.h), then its wire bytes.
+void FeedbackSeeds() {
+  namespace fv1 = ::baton::feedback::v1;
+  const std::string target = "feedback_validation";
+  fv1::RateHandoffRequest rate;
+  rate.set_request_id("req-r1");
+  rate.set_handoff("handoffs/h-1");
+  for (auto set :
+       {&fv1::Scores::set_completeness, &fv1::Scores::set_accuracy, &fv1::Scores::set_timeliness,
+        &fv1::Scores::set_communication, &fv1::Scores::set_overall}) {
+    (rate.mutable_scores()->*set)(4);
+  }
+  rate.set_comment("电话号码少一位");
+  Write(target, "rate_handoff", FramedRequest(0, rate));
+  fv1::RuleOnDisputeRequest rule;
+  rule.set_rating("ratings/h-1");
+  rule.set_ruling(fv1::RULING_OVERTURN);
+  rule.set_note("评分不公");
+  Write(target, "rule_on_dispute", FramedRequest(2, rule));
+  fv1::ListRatingsRequest ratings;
+  ratings.set_supplier_team("teams/outreach");
+  ratings.set_page_size(50);
+  Write(target, "list_ratings", FramedRequest(3, ratings));
+  fv1::SubmitFeedbackRequest submit;
+  submit.set_request_id("req-f1");
+  submit.set_kind(fv1::FEEDBACK_KIND_COMPLAINT);
+  submit.set_handoff("handoffs/h-1");
+  submit.set_title("预约时间没写");
+  submit.set_body("患者的预约时间没有填写");
+  Write(target, "submit_feedback", FramedRequest(4, submit));
+  fv1::ListFeedbackRequest list;
+  list.set_addressee_team("teams/outreach");
+  list.set_state(fv1::FEEDBACK_STATE_OPEN);
+  Write(target, "list_feedback", FramedRequest(12, list));
+  fv1::AnswerPulseRequest pulse;
+  pulse.set_request_id("req-p1");
+  fv1::PulseAnswer* answer = pulse.add_answers();
+  answer->set_question(fv1::PULSE_QUESTION_CLARITY);
+  answer->set_score(4);
+  pulse.set_comment("人手不够");
+  Write(target, "answer_pulse", FramedRequest(14, pulse));
+  fv1::RecordVerdictRequest verdict;
+  verdict.set_request_id("req-v1");
+  verdict.set_work_item("workItems/0123456789abcdef");
+  verdict.set_score(5);
+  Write(target, "record_verdict", FramedRequest(16, verdict));
+}
+
+void RatingSeeds() {
+  namespace rv1 = ::baton::rating::v1;
+  const std::string target = "rating_validation";
+  rv1::GetHandoffScoreRequest score;
+  score.set_handoff("handoffs/h-1");
+  Write(target, "get_handoff_score", FramedRequest(0, score));
+  rv1::GetTeamScorecardRequest card;
+  card.set_team("teams/front-desk");
+  card.mutable_window()->set_start_day("2026-11-01");
+  card.mutable_window()->set_end_day("2026-11-30");
+  Write(target, "get_team_scorecard", FramedRequest(1, card));
+  rv1::GetDepartmentScoreboardRequest board;
+  board.set_department("departments/clinic");
+  board.set_order(rv1::SCOREBOARD_ORDER_TREND);
+  Write(target, "get_department_scoreboard", FramedRequest(2, board));
+  rv1::GetChainFunnelRequest funnel;
+  funnel.set_chain("chains/new-patient");
+  Write(target, "get_chain_funnel", FramedRequest(3, funnel));
+  rv1::WatchScoreboardRequest watch;
+  watch.set_department("departments/clinic");
+  watch.set_days(7);
+  Write(target, "watch_scoreboard", FramedRequest(4, watch));
+}
+
 }  // namespace
 }  // namespace baton::fuzz
 
@@ -207,6 +279,8 @@ int main(int argc, char** argv) {
   baton::fuzz::ResourceNameSeeds();
   baton::fuzz::RequestSeeds("handoff_validation");
   baton::fuzz::RequestSeeds("parse_request");
+  baton::fuzz::FeedbackSeeds();
+  baton::fuzz::RatingSeeds();
   baton::fuzz::JwtSeeds();
   return 0;
 }

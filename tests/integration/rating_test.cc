@@ -157,6 +157,7 @@ TEST_F(RatingTest, ScoresScorecardScoreboardAndFunnelAreServedOverGrpc) {
   ASSERT_EQ(board.scoreboard().rows_size(), 3);
   EXPECT_EQ(board.scoreboard().rows(0).team(), "teams/front-desk");
   EXPECT_EQ(board.scoreboard().rows(0).rank(), 1);
+  EXPECT_EQ(board.scoreboard().rows(0).display_name(), "前台接待");
   EXPECT_DOUBLE_EQ(board.scoreboard().department_mean(), 87.5);
 
   rv1::GetChainFunnelRequest funnel_request;

@@ -37,6 +37,7 @@ const packageDefinition = protoLoader.loadSync(
   [
     'baton/handoff/v1/handoff_service.proto',
     'baton/feedback/v1/feedback_service.proto',
+    'baton/rating/v1/rating_service.proto',
     'grpc/health/v1/health.proto',
   ],
   {
@@ -51,6 +52,7 @@ const packageDefinition = protoLoader.loadSync(
 const loaded = grpc.loadPackageDefinition(packageDefinition);
 const HandoffService = loaded.baton.handoff.v1.HandoffService;
 const FeedbackService = loaded.baton.feedback.v1.FeedbackService;
+const RatingService = loaded.baton.rating.v1.RatingService;
 const Health = loaded.grpc.health.v1.Health;
 
 // ---------------------------------------------------------------------------
@@ -119,6 +121,7 @@ let sigtermSent = false;
 let address = null;
 let handoff = null; // HandoffService client
 let feedback = null; // FeedbackService client
+let rating = null; // RatingService client
 let health = null; // Health client
 
 async function waitForPortFile(portFile) {
@@ -176,6 +179,7 @@ before(async () => {
   address = `127.0.0.1:${port}`;
   handoff = new HandoffService(address, grpc.credentials.createInsecure());
   feedback = new FeedbackService(address, grpc.credentials.createInsecure());
+  rating = new RatingService(address, grpc.credentials.createInsecure());
   health = new Health(address, grpc.credentials.createInsecure());
 });
 
@@ -185,6 +189,7 @@ after(async () => {
   }
   handoff?.close();
   feedback?.close();
+  rating?.close();
   health?.close();
   if (server && server.exitCode === null && server.signalCode === null) {
     server.kill('SIGKILL');
@@ -574,6 +579,57 @@ describe('batond over Node.js gRPC', { timeout: 120_000 }, () => {
     assert.deepEqual(
       tail.map((e) => [e.sequence, e.payload]),
       [['12', 'handoff_accepted'], ['13', 'work_item_completed']],
+    );
+  });
+
+  it('reads the scores, a scorecard, the scoreboard and the funnel from the rating service', async () => {
+    // The rating service applies both logs asynchronously: ask (bounded)
+    // until the revised rating (overall 5) shows in the handoff's score.
+    let score = null;
+    const until = Date.now() + STREAM_DEADLINE_MS;
+    while (Date.now() < until) {
+      score = (await unary(rating, 'GetHandoffScore', { handoff: state.toConsult }, { auth: TREATMENT })
+        .catch(() => ({ score: null }))).score;
+      if (score?.rating_part === 100) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // R 100 (overall 5), F 100 (first attempt), T 100 (on time).
+    assert.equal(score?.rating_part, 100, 'the revised rating reached the rating service');
+    assert.equal(score.quality, 100);
+    assert.equal(score.supplier_team, 'teams/front-desk');
+
+    // Consultation's two handoffs to treatment: one returned (scored as
+    // attempt 2, unrated: q = (0.3·50 + 0.2·100) / 0.5 = 70), one accepted
+    // at attempt 2 (the same 70).
+    const { scorecard } = await unary(rating, 'GetTeamScorecard', { team: 'teams/consultation' }, { auth: TREATMENT });
+    assert.equal(scorecard.department, 'departments/clinic');
+    assert.equal(scorecard.as_supplier.decided, '2');
+    assert.equal(scorecard.as_supplier.returns, '1');
+    assert.equal(scorecard.as_supplier.mean_quality, 70);
+
+    // The department's mean is (100 + 70 + 70) / 3 = 80; with the prior
+    // (C = 10) front desk scores (800 + 100) / 11, consultation (800 + 140) / 12.
+    const { scoreboard } = await unary(
+      rating,
+      'GetDepartmentScoreboard',
+      { department: 'departments/clinic', order: 'SCOREBOARD_ORDER_SCORE' },
+      { auth: TREATMENT },
+    );
+    assert.deepEqual(
+      scoreboard.rows.map((row) => [row.rank, row.team, row.display_name]),
+      [[1, 'teams/front-desk', '前台接待'], [2, 'teams/consultation', '面诊'], [3, 'teams/treatment', '治疗']],
+    );
+    assert.ok(Math.abs(scoreboard.rows[0].as_supplier.score - 900 / 11) < 1e-9);
+    assert.ok(Math.abs(scoreboard.department_mean - 80) < 1e-9);
+
+    const { funnel } = await unary(rating, 'GetChainFunnel', { chain: 'chains/visit' }, { auth: TREATMENT });
+    assert.deepEqual(funnel.stages.map((s) => [s.entered, s.passed]), [['1', '1'], ['1', '1'], ['1', '1']]);
+    assert.equal(funnel.overall_conversion, 1);
+
+    await expectCode(
+      unary(rating, 'GetTeamScorecard', { team: 'front-desk', window: { start_day: '2026-02-30' } }, { auth: TREATMENT }),
+      grpc.status.INVALID_ARGUMENT,
+      /team/,
     );
   });
 
