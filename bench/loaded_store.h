@@ -35,8 +35,9 @@ struct LoadedStoreOptions {
   size_t max_batch = 256;
   // Sync the WAL on each commit, as production does. Default: true.
   bool sync = true;
-  // After the load, compact the rollups fully (every value merged into one,
-  // no operands left for reads to merge), as a long-idle store would be.
+  // After the load, ask for a full compaction of the rollups (CompactRange,
+  // bottommost level forced), to merge their operands into values. It
+  // has been seen to leave them as they were: LoadReport says what is left.
   // Default: false (the store as the load left it, compactions finished).
   bool compact = false;
   // Called every `progress_every` while loading, with the handoff log's

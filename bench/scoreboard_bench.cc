@@ -61,8 +61,10 @@ ABSL_FLAG(int, max_batch, 256, "events per consumer batch while loading (product
 ABSL_FLAG(bool, sync, true,
           "sync the WAL on every commit while loading, as production does (false loads faster)");
 ABSL_FLAG(bool, compact, false,
-          "compact the rollups fully before measuring (no merge operands left to merge on "
-          "read); default: as the load left them, with RocksDB's compactions finished");
+          "ask RocksDB for a full compaction of the rollups (bottommost forced) before "
+          "measuring, to merge the operands into values; it does not always (see the "
+          "`rollups:` line and bench/README.md). Default: as the load left them, with "
+          "RocksDB's compactions finished");
 ABSL_FLAG(std::string, json_out, "", "also append the summary as one JSON line to this file");
 
 namespace baton::bench {
