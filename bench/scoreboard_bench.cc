@@ -49,6 +49,10 @@ ABSL_FLAG(int64_t, handoffs_small, 10000, "handoffs in the small store's history
 ABSL_FLAG(int64_t, handoffs_large, 10000000, "handoffs in the large store's history");
 ABSL_FLAG(int, teams, 200, "teams in the department (and chains)");
 ABSL_FLAG(int, days, 730, "days the history is spread over (both stores)");
+ABSL_FLAG(int, days_small, 0,
+          "when > 0: the small store's history spans only this many days (same last day), so "
+          "that its window is about as full as the large store's and the two differ in the "
+          "history before the window; default: --days");
 ABSL_FLAG(int, window_days, 30, "days of the scoreboard's window, ending on the last day");
 ABSL_FLAG(std::string, data_dir, "",
           "directory for the stores (one subdirectory per history shape) and the HS256 key; "
@@ -234,6 +238,7 @@ int Main() {
     shape.handoffs = sizes[i];
     shape.teams = absl::GetFlag(FLAGS_teams);
     shape.days = absl::GetFlag(FLAGS_days);
+    if (i == 0 && absl::GetFlag(FLAGS_days_small) > 0) shape.days = absl::GetFlag(FLAGS_days_small);
     if (shape.teams < shape.stages || shape.days < 2 * window_days || shape.handoffs < 1) {
       Die("need --teams >= 5, --days >= 2 x --window_days and handoffs >= 1");
     }
