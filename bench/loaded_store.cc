@@ -33,8 +33,7 @@ uint64_t Applied(const rating::RatingModule& module) {
 // What the consumers' checkpoints say was applied before (0 for a new store).
 absl::StatusOr<uint64_t> CheckpointedEvents(const storage::Store& store) {
   uint64_t total = 0;
-  for (const char* source :
-       {"baton.handoff.v1.HandoffService", "baton.feedback.v1.FeedbackService"}) {
+  for (const char* source : {kHandoffSourceName, kFeedbackSourceName}) {
     common::v1::EventPosition position;
     ASSIGN_OR_RETURN(bool found, store.GetProto(store.cf(rating::kCheckpointsCf),
                                                 rating::CheckpointRecordKey(source), &position));

@@ -212,6 +212,107 @@ void PrintLoad(const Subject& s) {
   std::fflush(stdout);
 }
 
+// Opens (and loads, when needed) the store of `shape` under `dir`, and
+// connects to it.
+void OpenSubject(Subject& s, const HistoryShape& shape, const WorkDir& dir,
+                 const rating::DayCalendar& calendar) {
+  const std::string path =
+      absl::StrFormat("%s/h%d-t%d-d%d", dir.path, shape.handoffs, shape.teams, shape.days);
+  const uint64_t total = shape.handoff_events();
+  s.store =
+      OrDie(LoadedStore::Open({.shape = shape,
+                               .path = path,
+                               .key_file = dir.key_file,
+                               .max_batch = static_cast<size_t>(absl::GetFlag(FLAGS_max_batch)),
+                               .sync = absl::GetFlag(FLAGS_sync),
+                               .on_progress =
+                                   [&s, total](uint64_t applied) {
+                                     std::printf("%-6s loading: %" PRIu64 " of %" PRIu64
+                                                 " handoff-log events applied\n",
+                                                 s.label.c_str(), applied, total);
+                                     std::fflush(stdout);
+                                   }}),
+            "opening " + path);
+  s.load = OrDie(s.store->Load(), "loading " + path);
+  const auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", s.store->port()),
+                                           grpc::InsecureChannelCredentials());
+  s.rating = rv1::RatingService::NewStub(channel);
+  s.health = health::Health::NewStub(channel);
+  s.queries = std::make_unique<rating::RatingQueries>(
+      &s.store->store(), rating::RatingCfs::Of(s.store->store()), calendar, rating::ScoringRules{},
+      Clock::Real());
+}
+
+// The table per store and kind of call, the ratios, the targets, and the
+// JSON line (also to --json_out).
+void PrintSummary(std::vector<Subject>& subjects, const rv1::Window& window, int rounds) {
+  nlohmann::json summary;
+  summary["window"] = {window.start_day(), window.end_day()};
+  std::printf("\n%-6s %-22s %9s %8s %8s %8s %8s %9s\n", "store", "what", "calls", "p50_us",
+              "p90_us", "p99_us", "max_us", "calls/s");
+  for (Subject& s : subjects) {
+    nlohmann::json j;
+    j["handoffs"] = s.store->shape().items() * 4;
+    j["load_events"] = s.load.events_applied;
+    j["load_seconds"] = absl::ToDoubleSeconds(s.load.load_time);
+    j["bytes_on_disk"] = s.load.bytes_on_disk;
+    j["window_values"] = s.window_values;
+    j["rollup_entries"] = s.load.rollup_entries;
+    j["rollup_operands"] = s.load.rollup_operands;
+    for (auto [name, series] : {std::pair<const char*, Series*>{"GetDepartmentScoreboard", &s.grpc},
+                                {"in-process query", &s.in_process},
+                                {"health Check (floor)", &s.floor}}) {
+      series->Finish();
+      const auto& v = series->all_us;
+      std::printf("%-6s %-22s %9zu %8u %8u %8u %8u %9.0f\n", s.label.c_str(), name, v.size(),
+                  Percentile(v, 50), Percentile(v, 90), Percentile(v, 99), v.back(),
+                  series->per_second());
+      j[name] = {{"calls", v.size()},           {"p50_us", Percentile(v, 50)},
+                 {"p90_us", Percentile(v, 90)}, {"p99_us", Percentile(v, 99)},
+                 {"max_us", v.back()},          {"per_second", std::round(series->per_second())}};
+    }
+    summary[s.label] = j;
+  }
+  const uint32_t small_p50 = Percentile(subjects[0].grpc.all_us, 50);
+  const uint32_t large_p50 = Percentile(subjects[1].grpc.all_us, 50);
+  std::vector<double> ratios;
+  for (int r = 0; r < rounds; ++r) {
+    ratios.push_back(static_cast<double>(subjects[1].grpc.round_p50_us[r]) /
+                     std::max<uint32_t>(1, subjects[0].grpc.round_p50_us[r]));
+  }
+  std::sort(ratios.begin(), ratios.end());
+  const double ratio = static_cast<double>(large_p50) / std::max<uint32_t>(1, small_p50);
+  std::printf(
+      "\nlarge/small p50 over all rounds: %.2f (per round: min %.2f, median %.2f, max %.2f)\n",
+      ratio, ratios.front(), ratios[ratios.size() / 2], ratios.back());
+  // The query's cost follows the rollup values in its two windows (one per
+  // team and day with activity), not the history before them: per value,
+  // the two stores compare like for like. CPU time, not wall time, so that
+  // other processes on the machine do not count.
+  std::vector<double> cpu_us;
+  for (const Subject& s : subjects) {
+    cpu_us.push_back(s.in_process_cpu_s * 1e6 / std::max<size_t>(1, s.in_process.all_us.size()));
+    const double per_value = cpu_us.back() / std::max<int64_t>(1, s.window_values);
+    std::printf("%-6s in-process CPU per query: %.0f us, %.2f us per rollup value read (%" PRId64
+                " values)\n",
+                s.label.c_str(), cpu_us.back(), per_value, s.window_values);
+    summary[s.label]["in_process_cpu_us"] = std::round(cpu_us.back());
+    summary[s.label]["in_process_cpu_us_per_value"] = std::round(per_value * 100) / 100;
+  }
+  std::printf("large/small in-process CPU per query: %.2f\n", cpu_us[1] / std::max(1.0, cpu_us[0]));
+  const bool p50_met = large_p50 <= 300 && small_p50 <= 300;
+  const bool ratio_met = ratio <= 1.3;
+  std::printf("target p50 <= 300 us (both stores): %s\n", p50_met ? "MET" : "NOT MET");
+  std::printf("target large <= 1.3 x small: %s\n", ratio_met ? "MET" : "NOT MET");
+  summary["large_over_small_p50"] = std::round(ratio * 100) / 100;
+  summary["p50_target_met"] = p50_met;
+  summary["ratio_target_met"] = ratio_met;
+  std::printf("\n%s\n", summary.dump().c_str());
+  if (const std::string out = absl::GetFlag(FLAGS_json_out); !out.empty()) {
+    std::ofstream(out, std::ios::app) << summary.dump() << "\n";
+  }
+}
+
 int Main() {
   log::SetLevel(log::Level::kWarn);
   const int rounds = absl::GetFlag(FLAGS_rounds);
@@ -242,31 +343,7 @@ int Main() {
     if (shape.teams < shape.stages || shape.days < 2 * window_days || shape.handoffs < 1) {
       Die("need --teams >= 5, --days >= 2 x --window_days and handoffs >= 1");
     }
-    const std::string path =
-        absl::StrFormat("%s/h%d-t%d-d%d", dir.path, shape.handoffs, shape.teams, shape.days);
-    const uint64_t total = shape.handoff_events();
-    s.store =
-        OrDie(LoadedStore::Open({.shape = shape,
-                                 .path = path,
-                                 .key_file = dir.key_file,
-                                 .max_batch = static_cast<size_t>(absl::GetFlag(FLAGS_max_batch)),
-                                 .sync = absl::GetFlag(FLAGS_sync),
-                                 .on_progress =
-                                     [&s, total](uint64_t applied) {
-                                       std::printf("%-6s loading: %" PRIu64 " of %" PRIu64
-                                                   " handoff-log events applied\n",
-                                                   s.label.c_str(), applied, total);
-                                       std::fflush(stdout);
-                                     }}),
-              "opening " + path);
-    s.load = OrDie(s.store->Load(), "loading " + path);
-    const auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", s.store->port()),
-                                             grpc::InsecureChannelCredentials());
-    s.rating = rv1::RatingService::NewStub(channel);
-    s.health = health::Health::NewStub(channel);
-    s.queries = std::make_unique<rating::RatingQueries>(
-        &s.store->store(), rating::RatingCfs::Of(s.store->store()), calendar,
-        rating::ScoringRules{}, Clock::Real());
+    OpenSubject(s, shape, dir, calendar);
   }
 
   const rv1::Window window = WindowOf(subjects[0].store->shape(), window_days);
@@ -336,71 +413,7 @@ int Main() {
     std::fflush(stdout);
   }
 
-  nlohmann::json summary;
-  summary["window"] = {window.start_day(), window.end_day()};
-  std::printf("\n%-6s %-22s %9s %8s %8s %8s %8s %9s\n", "store", "what", "calls", "p50_us",
-              "p90_us", "p99_us", "max_us", "calls/s");
-  for (Subject& s : subjects) {
-    nlohmann::json j;
-    j["handoffs"] = s.store->shape().items() * 4;
-    j["load_events"] = s.load.events_applied;
-    j["load_seconds"] = absl::ToDoubleSeconds(s.load.load_time);
-    j["bytes_on_disk"] = s.load.bytes_on_disk;
-    j["window_values"] = s.window_values;
-    j["rollup_entries"] = s.load.rollup_entries;
-    j["rollup_operands"] = s.load.rollup_operands;
-    for (auto [name, series] : {std::pair<const char*, Series*>{"GetDepartmentScoreboard", &s.grpc},
-                                {"in-process query", &s.in_process},
-                                {"health Check (floor)", &s.floor}}) {
-      series->Finish();
-      const auto& v = series->all_us;
-      std::printf("%-6s %-22s %9zu %8u %8u %8u %8u %9.0f\n", s.label.c_str(), name, v.size(),
-                  Percentile(v, 50), Percentile(v, 90), Percentile(v, 99), v.back(),
-                  series->per_second());
-      j[name] = {{"calls", v.size()},           {"p50_us", Percentile(v, 50)},
-                 {"p90_us", Percentile(v, 90)}, {"p99_us", Percentile(v, 99)},
-                 {"max_us", v.back()},          {"per_second", std::round(series->per_second())}};
-    }
-    summary[s.label] = j;
-  }
-  const uint32_t small_p50 = Percentile(subjects[0].grpc.all_us, 50);
-  const uint32_t large_p50 = Percentile(subjects[1].grpc.all_us, 50);
-  std::vector<double> ratios;
-  for (int r = 0; r < rounds; ++r) {
-    ratios.push_back(static_cast<double>(subjects[1].grpc.round_p50_us[r]) /
-                     std::max<uint32_t>(1, subjects[0].grpc.round_p50_us[r]));
-  }
-  std::sort(ratios.begin(), ratios.end());
-  const double ratio = static_cast<double>(large_p50) / std::max<uint32_t>(1, small_p50);
-  std::printf(
-      "\nlarge/small p50 over all rounds: %.2f (per round: min %.2f, median %.2f, max %.2f)\n",
-      ratio, ratios.front(), ratios[ratios.size() / 2], ratios.back());
-  // The query's cost follows the rollup values in its two windows (one per
-  // team and day with activity), not the history before them: per value,
-  // the two stores compare like for like. CPU time, not wall time, so that
-  // other processes on the machine do not count.
-  std::vector<double> cpu_us;
-  for (const Subject& s : subjects) {
-    cpu_us.push_back(s.in_process_cpu_s * 1e6 / std::max<size_t>(1, s.in_process.all_us.size()));
-    const double per_value = cpu_us.back() / std::max<int64_t>(1, s.window_values);
-    std::printf("%-6s in-process CPU per query: %.0f us, %.2f us per rollup value read (%" PRId64
-                " values)\n",
-                s.label.c_str(), cpu_us.back(), per_value, s.window_values);
-    summary[s.label]["in_process_cpu_us"] = std::round(cpu_us.back());
-    summary[s.label]["in_process_cpu_us_per_value"] = std::round(per_value * 100) / 100;
-  }
-  std::printf("large/small in-process CPU per query: %.2f\n", cpu_us[1] / std::max(1.0, cpu_us[0]));
-  const bool p50_met = large_p50 <= 300 && small_p50 <= 300;
-  const bool ratio_met = ratio <= 1.3;
-  std::printf("target p50 <= 300 us (both stores): %s\n", p50_met ? "MET" : "NOT MET");
-  std::printf("target large <= 1.3 x small: %s\n", ratio_met ? "MET" : "NOT MET");
-  summary["large_over_small_p50"] = std::round(ratio * 100) / 100;
-  summary["p50_target_met"] = p50_met;
-  summary["ratio_target_met"] = ratio_met;
-  std::printf("\n%s\n", summary.dump().c_str());
-  if (const std::string out = absl::GetFlag(FLAGS_json_out); !out.empty()) {
-    std::ofstream(out, std::ios::app) << summary.dump() << "\n";
-  }
+  PrintSummary(subjects, window, rounds);
 
   for (Subject& s : subjects) s.store.reset();
   if (dir.temporary && !absl::GetFlag(FLAGS_keep)) {

@@ -328,13 +328,11 @@ std::unique_ptr<events::EventSource> History(const HistoryShape& shape, std::str
 }  // namespace
 
 std::unique_ptr<events::EventSource> HandoffHistory(const HistoryShape& shape) {
-  return History(shape, "baton.handoff.v1.HandoffService", shape.handoff_events(),
-                 &Planner::HandoffEvent);
+  return History(shape, kHandoffSourceName, shape.handoff_events(), &Planner::HandoffEvent);
 }
 
 std::unique_ptr<events::EventSource> FeedbackHistory(const HistoryShape& shape) {
-  return History(shape, "baton.feedback.v1.FeedbackService", shape.feedback_events(),
-                 &Planner::FeedbackEvent);
+  return History(shape, kFeedbackSourceName, shape.feedback_events(), &Planner::FeedbackEvent);
 }
 
 }  // namespace baton::bench

@@ -60,8 +60,12 @@ struct HistoryShape {
   std::string Describe() const;
 };
 
-// The two logs as event sources (names: the services' full names, so the
-// consumers' checkpoints are keyed as in production). Thread-safe; the
+// The sources' names: the services' full names, so the consumers'
+// checkpoints are keyed as in production.
+inline constexpr char kHandoffSourceName[] = "baton.handoff.v1.HandoffService";
+inline constexpr char kFeedbackSourceName[] = "baton.feedback.v1.FeedbackService";
+
+// The two logs as event sources. Thread-safe; the
 // streams generate events as they are read.
 std::unique_ptr<events::EventSource> HandoffHistory(const HistoryShape& shape);
 std::unique_ptr<events::EventSource> FeedbackHistory(const HistoryShape& shape);
