@@ -10,19 +10,22 @@
 # this tree's: point it at another build to compare two builds with the
 # same load generator), BENCH_TMP (parent of the temporary data directory;
 # default $TMPDIR or /tmp: put it on the disk you want to measure, not on
-# tmpfs).
+# tmpfs), LOADGEN (the program in $BUILD_DIR/bench to run; default
+# baton-loadgen, which also gets --mode=all --server_pid; bench/watch.sh
+# runs baton-watch-latency).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-build}"
 BATOND="${BATOND:-$BUILD_DIR/cmd/batond/batond}"
+LOADGEN="${LOADGEN:-baton-loadgen}"
 TIME_LIMIT=150   # seconds for the load generator; the whole run stays < 3 min
 
 echo "== build"
 if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
   cmake -S . -B "$BUILD_DIR" -G Ninja >/dev/null
 fi
-timeout 600 ninja -C "$BUILD_DIR" -j2 batond baton-loadgen | tail -n 1
+timeout 600 ninja -C "$BUILD_DIR" -j2 batond "$LOADGEN" | tail -n 1
 
 tmp="$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/baton-bench.XXXXXX")"
 server_pid=""
@@ -62,8 +65,9 @@ port="$(cat "$tmp/port")"
 
 echo "== load ($(nproc) cores, load generator on the same cores as the server)"
 status=0
-timeout "$TIME_LIMIT" "$BUILD_DIR/bench/baton-loadgen" --target="127.0.0.1:$port" \
-  --jwt_key_file="$tmp/key" --mode=all --server_pid="$server_pid" "$@" || status=$?
+args=(--target="127.0.0.1:$port" --jwt_key_file="$tmp/key")
+if [[ "$LOADGEN" == baton-loadgen ]]; then args+=(--mode=all --server_pid="$server_pid"); fi
+timeout "$TIME_LIMIT" "$BUILD_DIR/bench/$LOADGEN" "${args[@]}" "$@" || status=$?
 
 echo "== stop batond"
 kill -TERM "$server_pid"

@@ -191,6 +191,7 @@ absl::Status EventConsumer::Commit(const std::vector<ConsumedEvent>& events) {
     return ApplyEvents(tx, options_.checkpoint, options_.source->name(), events, *options_.sink,
                        &position);
   }));
+  if (options_.on_committed) options_.on_committed();
   absl::MutexLock lock(&mu_);
   status_.applied_sequence = position.sequence();
   status_.applied_time = position.has_time() ? FromProto(position.time()) : absl::InfinitePast();

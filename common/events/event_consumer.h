@@ -62,6 +62,13 @@ struct EventConsumerOptions {
   absl::Duration idle_for_live = absl::Milliseconds(200);
   // For the lag in time. Default: Clock::Real().
   const Clock* clock = nullptr;
+  // Called on the consumer's thread after each batch that applied is
+  // durable (its mutation answered OK), before the next is read: for
+  // readers that want to know what a batch changed (the rating service's
+  // scoreboard watches: the sink notes what it touched, this hands the
+  // notes on). Not called for a batch that failed: it is delivered again.
+  // Must be quick and must not block (it delays the next batch). Optional.
+  std::function<void()> on_committed;
 };
 
 enum class ConsumerState {

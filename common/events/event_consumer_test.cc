@@ -127,7 +127,8 @@ class EventConsumerTest : public ::testing::Test {
   }
 
   EventConsumer& StartConsumer(EventSource* source, size_t max_batch = 256,
-                               absl::Duration backoff = absl::Milliseconds(1)) {
+                               absl::Duration backoff = absl::Milliseconds(1),
+                               std::function<void()> on_committed = nullptr) {
     consumer_.reset();
     consumer_ = std::make_unique<EventConsumer>(EventConsumerOptions{
         .source = source,
@@ -138,6 +139,7 @@ class EventConsumerTest : public ::testing::Test {
         .backoff_initial = backoff,
         .backoff_max = backoff * 8,
         .clock = &clock_,
+        .on_committed = std::move(on_committed),
     });
     consumer_->Start();
     return *consumer_;
@@ -196,6 +198,25 @@ TEST_F(EventConsumerTest, AppliesEachEventOnceAndGoesLive) {
   ASSERT_OK(source_->Append(5));
   ASSERT_TRUE(AwaitLiveAt(15));
   EXPECT_EQ(Counts(), testing::OncePerEvent(15));
+}
+
+// on_committed runs once per applied batch, when the batch is durable: the
+// durable state it could read then already holds the batch's checkpoint.
+// Fails when the hook runs before the commit is answered (it would see the
+// previous checkpoint) or per event.
+TEST_F(EventConsumerTest, OnCommittedRunsAfterEachBatchIsDurable) {
+  ASSERT_OK(source_->Append(10));
+  absl::Mutex mu;
+  std::vector<uint64_t> durable_at_hook;
+  StartConsumer(local_.get(), /*max_batch=*/4, absl::Milliseconds(1), [&] {
+    common::v1::EventPosition position;
+    absl::StatusOr<bool> found = store_->GetProto(store_->cf(kCheckpointCf), "test", &position);
+    absl::MutexLock lock(&mu);
+    durable_at_hook.push_back(found.ok() && *found ? position.sequence() : 0);
+  });
+  ASSERT_TRUE(AwaitLiveAt(10));
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(durable_at_hook, (std::vector<uint64_t>{4, 8, 10}));
 }
 
 // The consumer dies mid-stream — events read and not committed, a batch

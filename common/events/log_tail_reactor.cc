@@ -270,9 +270,7 @@ absl::Status LogTailReactor::TooSlowLocked(const std::string& why) const {
   const std::string hint = options_.resume_hint
                                ? options_.resume_hint(sent_through_)
                                : absl::StrCat("reconnect with after_sequence=", sent_through_);
-  return ErrorWithInfo(absl::StatusCode::kResourceExhausted, "STREAM_CONSUMER_TOO_SLOW",
-                       absl::StrCat("stream consumer too slow: ", why, "; ", hint),
-                       {{"after_sequence", absl::StrCat(sent_through_)}});
+  return StreamTooSlow(why, hint, {{"after_sequence", absl::StrCat(sent_through_)}});
 }
 
 void LogTailReactor::FinishLocked(absl::Status status) {
@@ -313,6 +311,12 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* FinishedStream(const absl::Status& s
     void OnDone() override { delete this; }
   };
   return new Finished(status);
+}
+
+absl::Status StreamTooSlow(absl::string_view why, absl::string_view hint,
+                           const std::map<std::string, std::string>& metadata) {
+  return ErrorWithInfo(absl::StatusCode::kResourceExhausted, "STREAM_CONSUMER_TOO_SLOW",
+                       absl::StrCat("stream consumer too slow: ", why, "; ", hint), metadata);
 }
 
 }  // namespace baton::events

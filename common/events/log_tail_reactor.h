@@ -38,6 +38,7 @@
 #include <deque>
 #include <memory>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -191,6 +192,12 @@ class LogTailReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
 // A stream that ends at once with `status` (a refused request).
 grpc::ServerWriteReactor<grpc::ByteBuffer>* FinishedStream(const absl::Status& status);
+
+// How every Baton stream tells a client it was too slow: RESOURCE_EXHAUSTED,
+// reason STREAM_CONSUMER_TOO_SLOW, "stream consumer too slow: <why>; <hint>"
+// and `metadata` in the ErrorInfo.
+absl::Status StreamTooSlow(absl::string_view why, absl::string_view hint,
+                           const std::map<std::string, std::string>& metadata = {});
 
 }  // namespace baton::events
 

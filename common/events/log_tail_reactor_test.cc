@@ -13,15 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "common/events/stream_testing.h"
 #include "common/status/grpc_status.h"
 #include "common/storage/commit_queue.h"
 #include "common/storage/store.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
-#include "google/rpc/error_details.pb.h"
-#include "grpcpp/generic/generic_stub.h"
-#include "grpcpp/impl/codegen/server_callback_handlers.h"  // as generated code does
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 
@@ -52,112 +50,34 @@ Converted Convert(const LogEntry& entry, std::string* message) {
 
 // The service: request bytes are the decimal `after`; the test decides the
 // rest of the stream's options.
-class TailService final : public grpc::Service {
+class TailService final {
  public:
   using Options = std::function<TailOptions(uint64_t after)>;
 
-  explicit TailService(Options options) : options_(std::move(options)) {
-    AddMethod(new grpc::internal::RpcServiceMethod(
-        kMethod, grpc::internal::RpcMethod::SERVER_STREAMING, nullptr));
-    MarkMethodRawCallback(
-        0, new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
-               [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
-                 std::vector<grpc::Slice> slices;
-                 std::string bytes;
-                 if (request->Dump(&slices).ok()) {
-                   for (const auto& s : slices) {
-                     bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-                   }
-                 }
-                 uint64_t after = 0;
-                 if (!absl::SimpleAtoi(bytes, &after)) {
-                   return FinishedStream(absl::InvalidArgumentError("after: not a number"));
-                 }
-                 return LogTailReactor::Start(context, options_(after));
-               }));
-  }
+  explicit TailService(Options options)
+      : options_(std::move(options)),
+        service_(kMethod, [this](grpc::CallbackServerContext* context, const std::string& bytes) {
+          uint64_t after = 0;
+          if (!absl::SimpleAtoi(bytes, &after)) {
+            return FinishedStream(absl::InvalidArgumentError("after: not a number"));
+          }
+          return LogTailReactor::Start(context, options_(after));
+        }) {}
+  grpc::Service* get() { return &service_; }
 
  private:
   Options options_;
+  testing::RawStreamService service_;
 };
 
-// One call of the method through a generic stub, step by step.
-class TailClient {
+// One call of the method.
+class TailClient final : public testing::RawStreamClient {
  public:
   TailClient(const std::shared_ptr<grpc::Channel>& channel, const std::string& request)
-      : stub_(channel) {
-    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    call_ = stub_.PrepareCall(&context_, kMethod, &cq_);
-    call_->StartCall(this);
-    EXPECT_TRUE(Next());
-    grpc::Slice slice(request);
-    call_->Write(grpc::ByteBuffer(&slice, 1), this);
-    EXPECT_TRUE(Next());
-    call_->WritesDone(this);
-    EXPECT_TRUE(Next());
-  }
-  ~TailClient() {
-    if (!finished_) {
-      context_.TryCancel();
-      while (Read().has_value()) {
-      }
-      Finish();
-    }
-    cq_.Shutdown();
-    void* tag;
-    bool ok;
-    while (cq_.Next(&tag, &ok)) {
-    }
-  }
-
-  // The next message; nullopt at the end of the stream.
-  std::optional<std::string> Read() {
-    grpc::ByteBuffer buffer;
-    call_->Read(&buffer, this);
-    if (!Next()) return std::nullopt;
-    std::vector<grpc::Slice> slices;
-    std::string bytes;
-    EXPECT_TRUE(buffer.Dump(&slices).ok());
-    for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    return bytes;
-  }
-  // Every message up to the end.
-  std::vector<std::string> ReadAll() {
-    std::vector<std::string> all;
-    while (auto m = Read()) all.push_back(*std::move(m));
-    return all;
-  }
-  grpc::Status Finish() {
-    grpc::Status status;
-    call_->Finish(&status, this);
-    EXPECT_TRUE(Next());
-    finished_ = true;
-    return status;
-  }
-  void Cancel() { context_.TryCancel(); }
-
- private:
-  bool Next() {
-    void* tag;
-    bool ok = false;
-    EXPECT_TRUE(cq_.Next(&tag, &ok));
-    return ok;
-  }
-
-  grpc::GenericStub stub_;
-  grpc::ClientContext context_;
-  grpc::CompletionQueue cq_;
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call_;
-  bool finished_ = false;
+      : RawStreamClient(channel, kMethod, request) {}
 };
 
-google::rpc::ErrorInfo InfoOf(const grpc::Status& status) {
-  absl::Status converted = FromGrpcStatus(status);
-  google::rpc::ErrorInfo info;
-  auto payload = converted.GetPayload("type.googleapis.com/google.rpc.ErrorInfo");
-  if (payload.has_value()) info.ParseFromString(std::string(*payload));
-  return info;
-}
+using testing::InfoOf;
 
 // What the streams' observers saw, shared with them.
 struct Observed {
@@ -218,17 +138,10 @@ class LogTailReactorTest : public ::testing::Test {
     });
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    builder.RegisterService(service_.get());
+    builder.RegisterService(service_->get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    grpc::ChannelArguments args;
-    // A small, fixed flow-control window: a client that does not read stops
-    // the server's writes after a few messages, as a real slow one would.
-    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-    args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 * 1024);
-    args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 16 << 20);
-    channel_ = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port_),
-                                         grpc::InsecureChannelCredentials(), args);
+    channel_ = testing::SmallWindowChannel(port_);
   }
 
   void TearDown() override {

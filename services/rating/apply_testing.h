@@ -186,7 +186,8 @@ class ApplyFixture : public ::testing::Test {
     queue_ = std::make_unique<storage::CommitQueue>(store_.get(), Clock::Real());
     auto calendar = DayCalendar::Load("Asia/Shanghai");
     ASSERT_TRUE(calendar.ok()) << calendar.status();
-    const ApplierOptions options{.cfs = RatingCfs::Of(*store_), .calendar = *calendar};
+    const ApplierOptions options{
+        .cfs = RatingCfs::Of(*store_), .calendar = *calendar, .marks = &marks_};
     handoffs_ = std::make_unique<HandoffApplier>(options);
     feedback_ = std::make_unique<FeedbackApplier>(options);
   }
@@ -231,6 +232,8 @@ class ApplyFixture : public ::testing::Test {
   std::unique_ptr<storage::CommitQueue> queue_;
   std::unique_ptr<HandoffApplier> handoffs_;
   std::unique_ptr<FeedbackApplier> feedback_;
+  // What the appliers noted for scoreboard watches (both share it here).
+  ScoreboardMarks marks_;
   uint64_t sequence_ = 0;
 };
 

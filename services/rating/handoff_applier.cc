@@ -52,6 +52,8 @@ class Application : public EventStep {
                      EventId("team.department", team.department(), api::kDepartments));
     tx_.Put(cfs_.org, TeamDepartmentKey(id), department);
     tx_.Put(cfs_.org, DepartmentTeamKey(department, id), team.display_name());
+    // A new row on the department's scoreboard (no rollup says so).
+    if (options_.marks != nullptr) options_.marks->NoteDepartment(department);
     return absl::OkStatus();
   }
 
@@ -82,7 +84,9 @@ class Application : public EventStep {
     ASSIGN_OR_RETURN(std::string id, EventId("work_item.name", item.name(), api::kWorkItems));
     ASSIGN_OR_RETURN(std::string team,
                      EventId("work_item.holder_team", item.holder_team(), api::kTeams));
-    v1::StoredItem stored;
+    // Not a fresh record: the feedback log may have run ahead, leaving a
+    // pending verdict here before the item was created.
+    ASSIGN_OR_RETURN(v1::StoredItem stored, LoadItem(tx_, cfs_, id));
     RETURN_IF_ERROR(Holder(stored, team).status());
     StoreItem(tx_, cfs_, id, stored);
     return absl::OkStatus();

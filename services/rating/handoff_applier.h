@@ -7,7 +7,8 @@
 // decide, due) or the work item's, in the organisation's zone.
 //
 //   team_created        rating.org: team → department, and the
-//                       department's index entry (with the display name)
+//                       department's index entry (with the display name);
+//                       a scoreboard mark for the department (a new row)
 //   chain_created       rating.org: chain → its stages' owner teams
 //   department_created  nothing (departments are learnt through teams)
 //   work_item_created   chain stage 0: kEntered +1; the item's first

@@ -48,6 +48,23 @@ TEST_F(HandoffApplierTest, OffersAndDecisionsCountOnEverySide) {
   EXPECT_TRUE(Window(Department("clinic")).empty());
 }
 
+// What a scoreboard reads is noted for its watchers: a new team's
+// department; a handoff's supplier team and department, not its customer
+// team (as customer) nor its chain stage. Fails when a rollup owner or a
+// new row goes unnoted (a watcher would miss the change).
+TEST_F(HandoffApplierTest, NotesWhatScoreboardsReadForTheirWatchers) {
+  const ChangeMarks org = marks_.Take();
+  EXPECT_THAT(org.departments, ::testing::UnorderedElementsAre("ops", "clinic"));
+  EXPECT_TRUE(org.teams.empty());
+  ASSERT_THAT(Create(Item("item9", 0, "outreach", At(9))), IsOk());
+  EXPECT_TRUE(marks_.Take().empty());  // a stage's funnel only
+  const auto h = Handoff("h9", "item9", 1, "outreach", "front-desk", 1, At(10), absl::Hours(2));
+  ASSERT_THAT(Offer(h), IsOk());
+  const ChangeMarks offered = marks_.Take();
+  EXPECT_THAT(offered.departments, ::testing::UnorderedElementsAre("ops"));
+  EXPECT_THAT(offered.teams, ::testing::UnorderedElementsAre("outreach"));
+}
+
 TEST_F(HandoffApplierTest, FunnelCountsEnteredAndPassedPerStage) {
   Morning();
   EXPECT_EQ(Count(Stage("new-patient", 0), slot::kEntered), 2);

@@ -27,6 +27,7 @@
 #include "services/rating/rating_keys.h"
 #include "services/rating/rollup_layout.h"
 #include "services/rating/rollup_writer.h"
+#include "services/rating/scoreboard_marks.h"
 #include "services/rating/scoring.h"
 
 namespace baton::rating {
@@ -41,6 +42,10 @@ struct ApplierOptions {
   // The rules every handoff is scored with (per-chain versioned rules come
   // with the rules store). Default: version 1.
   ScoringRules rules;
+  // Told which departments and teams each event's rollups touched, for the
+  // scoreboard watches (scoreboard_marks.h: one per consumer). Not owned.
+  // Default: none.
+  ScoreboardMarks* marks = nullptr;
 };
 
 // The id in a resource name carried by an event: INVALID_ARGUMENT naming
@@ -115,7 +120,7 @@ class EventStep {
       : tx_(tx),
         options_(options),
         cfs_(options.cfs),
-        rollups_(options.cfs.rollups),
+        rollups_(options.cfs.rollups, options.marks),
         event_time_(event_time) {}
 
  protected:

@@ -27,8 +27,13 @@ absl::Status RatingModule::Open(const server::ModuleContext& context) {
   ASSIGN_OR_RETURN(DayCalendar calendar, DayCalendar::Load(options_.time_zone));
   set_ready_ = context.set_ready;
   const RatingCfs cfs = RatingCfs::Of(*context.store);
-  const ApplierOptions applier{.cfs = cfs, .calendar = calendar, .rules = options_.rules};
+  queries_ =
+      std::make_unique<RatingQueries>(context.store, cfs, calendar, options_.rules, context.clock);
+  OpenWatches(calendar, context.clock);
+  ApplierOptions applier{.cfs = cfs, .calendar = calendar, .rules = options_.rules};
+  applier.marks = marks_[0].get();
   handoff_applier_ = std::make_unique<HandoffApplier>(applier);
+  applier.marks = marks_[1].get();
   feedback_applier_ = std::make_unique<FeedbackApplier>(applier);
   ASSIGN_OR_RETURN(std::unique_ptr<events::EventSource> handoff, options_.handoff_source());
   ASSIGN_OR_RETURN(std::unique_ptr<events::EventSource> feedback, options_.feedback_source());
@@ -46,15 +51,30 @@ absl::Status RatingModule::Open(const server::ModuleContext& context) {
         .max_batch = options_.max_batch,
         .backoff_initial = options_.backoff_initial,
         .backoff_max = options_.backoff_max,
-        .clock = context.clock}));
+        .clock = context.clock,
+        .on_committed = [this, marks = marks_[i].get()] { watches_->Mark(marks->Take()); }}));
     consumers.push_back(consumers_.back().get());
   }
   statuses_ = std::make_unique<ConsumerStatuses>(std::move(consumers));
-  queries_ =
-      std::make_unique<RatingQueries>(context.store, cfs, calendar, options_.rules, context.clock);
   reads_ = std::make_unique<RatingReads>(queries_.get());
-  service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), reads_.get(), context.identity);
+  service_ = std::make_unique<RatingServiceImpl>(statuses_.get(), reads_.get(), watches_.get(),
+                                                 context.identity);
   return absl::OkStatus();
+}
+
+void RatingModule::OpenWatches(const DayCalendar& calendar, const Clock* clock) {
+  for (int i = 0; i < 2; ++i) marks_.push_back(std::make_unique<ScoreboardMarks>());
+  const RatingQueries* queries = queries_.get();
+  watches_ = std::make_unique<ScoreboardWatchHub>(ScoreboardWatchOptions{
+      .compute =
+          [queries, calendar, clock](const WatchKey& key) {
+            const v1::Window window = WindowEndingOn(calendar.DayOf(clock->Now()), key.days);
+            return queries->DepartmentScoreboard(key.department, window, key.order);
+          },
+      .calendar = calendar,
+      .min_interval = options_.watch_interval,
+      .max_watches = options_.max_watches,
+      .clock = clock});
 }
 
 std::vector<server::HostedService> RatingModule::Services() {
@@ -67,6 +87,7 @@ void RatingModule::Start() {
     if (stopping_ || ready_thread_.joinable()) return;
   }
   for (auto& consumer : consumers_) consumer->Start();
+  watches_->Start();
   ready_thread_ = std::thread([this] { AwaitReady(); });
 }
 
@@ -92,6 +113,7 @@ void RatingModule::Stop() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
+  if (watches_ != nullptr) watches_->Shutdown();
   for (auto& consumer : consumers_) consumer->Stop();
   if (ready_thread_.joinable()) ready_thread_.join();
 }

@@ -10,6 +10,10 @@
 // turns SERVING once every consumer has caught up with its source once, so
 // that nobody reads figures from a half-replayed log. A consumer that
 // FAILS before that keeps it NOT_SERVING (GetConsumerStatus says why).
+//
+// WatchScoreboard: each consumer's applier notes what its batch touched
+// (its own ScoreboardMarks), and the consumer's on_committed hands the
+// notes to the ScoreboardWatchHub once the batch is durable.
 
 #include <functional>
 #include <map>
@@ -29,6 +33,8 @@
 #include "services/rating/rating_queries.h"
 #include "services/rating/rating_reads.h"
 #include "services/rating/rating_service.h"
+#include "services/rating/scoreboard_marks.h"
+#include "services/rating/scoreboard_watch_hub.h"
 #include "services/rating/scoring.h"
 
 namespace baton::rating {
@@ -54,6 +60,10 @@ struct RatingModuleOptions {
   size_t max_batch = 256;
   absl::Duration backoff_initial = absl::Milliseconds(100);
   absl::Duration backoff_max = absl::Seconds(10);
+  // WatchScoreboard: least time between two pushes of one scoreboard, and
+  // most streams at once (scoreboard_watch_hub.h). Defaults: 200 ms, 1000.
+  absl::Duration watch_interval = absl::Milliseconds(200);
+  size_t max_watches = 1000;
 };
 
 class RatingModule final : public server::ServiceModule {
@@ -70,11 +80,11 @@ class RatingModule final : public server::ServiceModule {
   absl::Status Open(const server::ModuleContext& context) override;
   std::vector<server::HostedService> Services() override;
   bool ReadyAtStart() const override { return false; }
-  // Starts both consumers and a thread that reports the module ready once
-  // both have caught up.
+  // Starts both consumers, the watch hub's thread and a thread that
+  // reports the module ready once both consumers have caught up.
   void Start() override;
-  // Both stop the consumers (bounded: EventConsumer::Stop) and join that
-  // thread; idempotent.
+  // Both end the scoreboard watches (UNAVAILABLE), stop the consumers
+  // (bounded: EventConsumer::Stop) and join the threads; idempotent.
   void BeginShutdown() override;
   void Stop() override;
 
@@ -83,12 +93,18 @@ class RatingModule final : public server::ServiceModule {
   const events::EventConsumer& feedback_consumer() const { return *consumers_[1]; }
 
  private:
+  // The marks and the hub of WatchScoreboard (before the consumers, which
+  // hand it their marks).
+  void OpenWatches(const DayCalendar& calendar, const Clock* clock);
   // Waits until every consumer caught up (then set_ready(true)), failed or
   // stopped.
   void AwaitReady();
 
   const RatingModuleOptions options_;
   std::function<void(bool)> set_ready_;
+  // One per consumer (scoreboard_marks.h says why), then the hub.
+  std::vector<std::unique_ptr<ScoreboardMarks>> marks_;
+  std::unique_ptr<ScoreboardWatchHub> watches_;
   std::unique_ptr<HandoffApplier> handoff_applier_;
   std::unique_ptr<FeedbackApplier> feedback_applier_;
   std::vector<std::unique_ptr<events::EventSource>> sources_;

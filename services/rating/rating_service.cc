@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/events/log_tail_reactor.h"
 #include "common/server/unary_adapter.h"
+#include "services/rating/validation.h"
 
 namespace baton::rating {
 namespace {
@@ -54,7 +55,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* RatingServiceImpl::WatchScoreboard(C
   v1::WatchScoreboardRequest request;
   absl::StatusOr<auth::Caller> caller = server::StreamCaller(ctx, in, *identity_, &request);
   if (!caller.ok()) return events::FinishedStream(caller.status());
-  return events::FinishedStream(NotYet("WatchScoreboard"));
+  absl::StatusOr<std::string> department = Validate(request);
+  if (!department.ok()) return events::FinishedStream(department.status());
+  return watches_->Watch(ctx, KeyOf(*std::move(department), request));
 }
 
 }  // namespace baton::rating

@@ -5,8 +5,8 @@
 // method over its domain (common/server/unary_adapter.h), every method raw
 // so that requests are authenticated before they are parsed.
 //
-// Served now: the reads (RatingReads) and GetConsumerStatus
-// (ConsumerStatuses). WatchScoreboard and the rules and rebuild methods
+// Served now: the reads (RatingReads), WatchScoreboard (ScoreboardWatchHub)
+// and GetConsumerStatus (ConsumerStatuses). The rules and rebuild methods
 // authenticate the caller and answer UNIMPLEMENTED saying they are being
 // built; each becomes a one-liner over its domain as the reads are.
 
@@ -14,6 +14,7 @@
 #include "common/server/identity.h"
 #include "services/rating/consumer_status.h"
 #include "services/rating/rating_reads.h"
+#include "services/rating/scoreboard_watch_hub.h"
 
 namespace baton::rating {
 
@@ -36,10 +37,10 @@ class RatingServiceImpl final : public internal::RawRatingService {
   // The full service name, for health checks.
   static constexpr char kServiceName[] = "baton.rating.v1.RatingService";
 
-  // `consumers`, `reads` and `identity` must outlive the service.
+  // `consumers`, `reads`, `watches` and `identity` must outlive the service.
   RatingServiceImpl(const ConsumerStatuses* consumers, const RatingReads* reads,
-                    server::CallIdentity* identity)
-      : consumers_(consumers), reads_(reads), identity_(identity) {}
+                    ScoreboardWatchHub* watches, server::CallIdentity* identity)
+      : consumers_(consumers), reads_(reads), watches_(watches), identity_(identity) {}
 
   using Reactor = grpc::ServerUnaryReactor;
   using Ctx = grpc::CallbackServerContext;
@@ -57,11 +58,15 @@ class RatingServiceImpl final : public internal::RawRatingService {
   Reactor* GetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* SetScoringRules(Ctx* ctx, const Buf* in, Buf* out) override;
   Reactor* RebuildRollups(Ctx* ctx, const Buf* in, Buf* out) override;
+
+  // UNAUTHENTICATED; INVALID_ARGUMENT naming the fields (validation.h);
+  // then the hub's (scoreboard_watch_hub.h Watch).
   grpc::ServerWriteReactor<Buf>* WatchScoreboard(Ctx* ctx, const Buf* in) override;
 
  private:
   const ConsumerStatuses* const consumers_;
   const RatingReads* const reads_;
+  ScoreboardWatchHub* const watches_;
   server::CallIdentity* const identity_;
 };
 

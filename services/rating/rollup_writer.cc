@@ -1,5 +1,7 @@
 #include "services/rating/rollup_writer.h"
 
+#include <vector>
+
 #include "common/status/status_macros.h"
 
 namespace baton::rating {
@@ -14,12 +16,18 @@ void RollupWriter::Add(std::span<const RollupOwner> owners, DayNumber day, uint3
 }
 
 absl::Status RollupWriter::Flush(storage::Transaction& tx) {
+  std::vector<RollupOwner> owners;
   for (const auto& [key, delta] : deltas_) {
     if (delta.empty()) continue;
     ASSIGN_OR_RETURN(std::string operand, delta.Encode());
     tx.Merge(cf_, key, operand);
+    if (marks_ != nullptr) {
+      ASSIGN_OR_RETURN(auto owner_day, ParseRollupKey(key));  // our own key: always parses
+      owners.push_back(std::move(owner_day.first));
+    }
   }
   deltas_.clear();
+  if (marks_ != nullptr) marks_->Note(owners);
   return absl::OkStatus();
 }
 

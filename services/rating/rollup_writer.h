@@ -5,6 +5,8 @@
 // day) values — and stages them as one Merge per rollup key. The write path
 // never reads a rollup: a change is always a counters-merge operand
 // (common/storage/counters_merge.h). Not thread-safe; one per event.
+// With a ScoreboardMarks, Flush also notes whose rollups it merged into,
+// so that scoreboard watches learn what the batch changed.
 
 #include <cstdint>
 #include <map>
@@ -15,14 +17,16 @@
 #include "common/storage/commit_queue.h"
 #include "common/storage/counters_merge.h"
 #include "services/rating/rollup_layout.h"
+#include "services/rating/scoreboard_marks.h"
 
 namespace baton::rating {
 
 class RollupWriter {
  public:
   // `cf` is the rollups column family (with the counters merge operator);
-  // not owned.
-  explicit RollupWriter(rocksdb::ColumnFamilyHandle* cf) : cf_(cf) {}
+  // `marks` (optional) is told the owners at each Flush. Neither is owned.
+  explicit RollupWriter(rocksdb::ColumnFamilyHandle* cf, ScoreboardMarks* marks = nullptr)
+      : cf_(cf), marks_(marks) {}
 
   // Adds `delta` at `slot` of `owner`'s value for `day`.
   void Add(const RollupOwner& owner, DayNumber day, uint32_t slot, int64_t delta);
@@ -36,6 +40,7 @@ class RollupWriter {
 
  private:
   rocksdb::ColumnFamilyHandle* const cf_;
+  ScoreboardMarks* const marks_;
   std::map<std::string, storage::CounterDelta> deltas_;
 };
 
