@@ -48,6 +48,7 @@
 #include "absl/time/time.h"
 #include "baton/handoff/v1/handoff_service.grpc.pb.h"
 #include "bench/bench_tokens.h"
+#include "bench/percentile.h"
 #include "common/auth/jwt_signer.h"
 #include "common/auth/jwt_verifier.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -214,12 +215,7 @@ struct PhaseResult {
   bool pool_exhausted = false;
   CpuUse cpu;
 
-  uint32_t Percentile(double p) const {
-    if (latencies_us.empty()) return 0;
-    size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * latencies_us.size()));
-    rank = std::clamp<size_t>(rank, 1, latencies_us.size());
-    return latencies_us[rank - 1];
-  }
+  uint32_t Percentile(double p) const { return bench::Percentile(latencies_us, p); }
   double Mean() const {
     if (latencies_us.empty()) return 0;
     double sum = 0;

@@ -40,23 +40,31 @@ absl::Status RatingModule::Open(const server::ModuleContext& context) {
   sources_.push_back(std::move(handoff));
   sources_.push_back(std::move(feedback));
   ScoreboardWatchHub* watches = watches_.get();
-  ASSIGN_OR_RETURN(
-      consumers_,
-      RollupConsumers::Open(
-          {.store = context.store,
-           .queue = context.queue,
-           .sources = {sources_[0].get(), sources_[1].get()},
-           .calendar = calendar,
-           .book = rules_.get(),
-           .on_changes = [watches](ChangeMarks marks) { watches->Mark(std::move(marks)); },
-           .on_switch = [watches] { watches->MarkEverything(); },
-           .max_batch = options_.max_batch,
-           .backoff_initial = options_.backoff_initial,
-           .backoff_max = options_.backoff_max,
-           .clock = context.clock}));
+  ScoreboardCache* scoreboards = scoreboards_.get();
+  ASSIGN_OR_RETURN(consumers_,
+                   RollupConsumers::Open({.store = context.store,
+                                          .queue = context.queue,
+                                          .sources = {sources_[0].get(), sources_[1].get()},
+                                          .calendar = calendar,
+                                          .book = rules_.get(),
+                                          .on_changes =
+                                              [scoreboards, watches](ChangeMarks changed) {
+                                                scoreboards->Mark(changed);
+                                                watches->Mark(std::move(changed));
+                                              },
+                                          // Every figure may have changed.
+                                          .on_switch =
+                                              [scoreboards, watches] {
+                                                scoreboards->Clear();
+                                                watches->MarkEverything();
+                                              },
+                                          .max_batch = options_.max_batch,
+                                          .backoff_initial = options_.backoff_initial,
+                                          .backoff_max = options_.backoff_max,
+                                          .clock = context.clock}));
   statuses_ = std::make_unique<ConsumerStatuses>(
       [consumers = consumers_.get()] { return consumers->Statuses(); });
-  reads_ = std::make_unique<RatingReads>(queries_.get());
+  reads_ = std::make_unique<RatingReads>(queries_.get(), scoreboards_.get());
   service_ =
       std::make_unique<RatingServiceImpl>(statuses_.get(), reads_.get(), watches_.get(),
                                           rules_store_.get(), consumers_.get(), context.identity);

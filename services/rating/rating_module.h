@@ -16,10 +16,11 @@
 // rollup sets and RebuildRollups in RollupConsumers (rollup_consumers.h);
 // "every consumer" above means the live ones.
 //
-// WatchScoreboard: each live consumer's applier notes what its batch
-// touched (its own ScoreboardMarks: RollupConsumers keeps them), and the
-// consumer's on_committed hands the notes to the ScoreboardWatchHub once
-// the batch is durable; a rebuild's switch marks every scoreboard.
+// WatchScoreboard and the scoreboard cache: each live consumer's applier
+// notes what its batch touched (its own ScoreboardMarks: RollupConsumers
+// keeps them), and the consumer's on_committed hands the notes to the
+// ScoreboardCache and the ScoreboardWatchHub once the batch is durable; a
+// rebuild's switch clears the cache and marks every watched scoreboard.
 
 #include <functional>
 #include <map>
@@ -124,6 +125,7 @@ class RatingModule final : public server::ServiceModule {
   std::unique_ptr<ConsumerStatuses> statuses_;
   std::unique_ptr<RollupSets> sets_;
   std::unique_ptr<RatingQueries> queries_;
+  std::unique_ptr<ScoreboardCache> scoreboards_ = std::make_unique<ScoreboardCache>();
   std::unique_ptr<RatingReads> reads_;
   std::unique_ptr<RatingServiceImpl> service_;
   absl::Mutex mu_;

@@ -119,6 +119,12 @@ class RatingQueries {
                                                       const v1::Window& window,
                                                       v1::ScoreboardOrder order) const;
 
+  // The days of `window` as the queries above resolve it today
+  // (ResolveWindow), e.g. to key a cache of their answers.
+  absl::StatusOr<DayRange> WindowDays(const v1::Window& window) const {
+    return ResolveWindow(window, Today());
+  }
+
   // Chain `chain_id`'s funnel over `window`: per stage (its owner team as
   // of chain_created) entered, passed and dropped in the window,
   // conversion = passed / entered, first-pass yield of the handoffs out of

@@ -25,8 +25,21 @@ absl::Status RatingReads::GetDepartmentScoreboard(
     const auth::Caller&, const v1::GetDepartmentScoreboardRequest& request,
     v1::GetDepartmentScoreboardResponse* response) const {
   ASSIGN_OR_RETURN(const std::string department, Validate(request));
-  ASSIGN_OR_RETURN(*response->mutable_scoreboard(),
-                   queries_->DepartmentScoreboard(department, request.window(), request.order()));
+  auto compute = [&] {
+    return queries_->DepartmentScoreboard(department, request.window(), request.order());
+  };
+  if (scoreboards_ == nullptr) {
+    ASSIGN_OR_RETURN(*response->mutable_scoreboard(), compute());
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(const DayRange days, queries_->WindowDays(request.window()));
+  const ScoreboardKey key{.department = department,
+                          .from = days.from,
+                          .to = days.to,
+                          .order = request.order() == v1::SCOREBOARD_ORDER_UNSPECIFIED
+                                       ? v1::SCOREBOARD_ORDER_SCORE
+                                       : request.order()};
+  ASSIGN_OR_RETURN(*response->mutable_scoreboard(), scoreboards_->Get(key, compute));
   return absl::OkStatus();
 }
 

@@ -14,14 +14,17 @@
 #include "baton/rating/v1/rating_service.pb.h"
 #include "common/auth/caller.h"
 #include "services/rating/rating_queries.h"
+#include "services/rating/scoreboard_cache.h"
 
 namespace baton::rating {
 
 // Thread-safe (RatingQueries is).
 class RatingReads {
  public:
-  // `queries` is not owned and must outlive this.
-  explicit RatingReads(const RatingQueries* queries) : queries_(queries) {}
+  // Neither is owned; both must outlive this. Scoreboards are answered
+  // through `scoreboards` (fed the consumers' change marks) when given.
+  explicit RatingReads(const RatingQueries* queries, ScoreboardCache* scoreboards = nullptr)
+      : queries_(queries), scoreboards_(scoreboards) {}
 
   // Errors: INVALID_ARGUMENT naming the fields; then RatingQueries's
   // (NOT_FOUND naming the resource, DATA_LOSS, RocksDB's).
@@ -39,6 +42,7 @@ class RatingReads {
 
  private:
   const RatingQueries* const queries_;
+  ScoreboardCache* const scoreboards_;
 };
 
 }  // namespace baton::rating

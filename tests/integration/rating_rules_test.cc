@@ -74,6 +74,19 @@ class RatingRulesTest : public OrgTest {
     EXPECT_TRUE(status.ok()) << status.error_message();
     return status.ok() ? response.score().rules_version() : -1;
   }
+  // front-desk's score on the clinic's scoreboard (the default window).
+  double FrontDeskScore() {
+    rv1::GetDepartmentScoreboardRequest request;
+    request.set_department("departments/clinic");
+    rv1::GetDepartmentScoreboardResponse response;
+    const grpc::Status status = server_.rating_stub().GetDepartmentScoreboard(
+        Context(front_desk_).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const rv1::ScoreboardRow& row : response.scoreboard().rows()) {
+      if (row.team() == "teams/front-desk") return row.as_supplier().score();
+    }
+    return -1;
+  }
   grpc::Status Rebuild(const std::string& token, rv1::RebuildRollupsResponse* response) {
     return server_.rating_stub().RebuildRollups(Context(token).get(), rv1::RebuildRollupsRequest(),
                                                 response);
@@ -133,17 +146,22 @@ TEST_F(RatingRulesTest, InputErrorsNameTheirField) {
 }
 
 TEST_F(RatingRulesTest, ARebuildReplaysBothLogsAndHandsTheConsumersOver) {
-  // An accepted handoff, scored under version 1 (unrated, on time, first
-  // attempt: q = 100 whatever the weights; the rules version tells).
+  // A returned handoff, scored under version 1: F 50, T 100, unrated:
+  // q = (0.3·50 + 0.2·100) / 0.5 = 70; under VisitRules F = 70 and
+  // q = (0.4·70 + 0.2·100) / 0.6 = 80. The clinic's only score, so
+  // front-desk's Bayesian score is q.
   const hv1::Handoff offer = Offer(front_desk_, CreateItem("R-1").name());
-  hv1::AcceptHandoffRequest accept;
-  accept.set_name(offer.name());
-  hv1::AcceptHandoffResponse accepted;
-  ASSERT_TRUE(server_.stub().AcceptHandoff(Context(consult_).get(), accept, &accepted).ok());
+  hv1::ReturnHandoffRequest back;
+  back.set_name(offer.name());
+  back.add_reasons(hv1::RETURN_REASON_MISSING_INFORMATION);
+  hv1::ReturnHandoffResponse returned;
+  ASSERT_TRUE(server_.stub().ReturnHandoff(Context(consult_).get(), back, &returned).ok());
   ASSERT_EQ(ScoreVersion(offer.name()), 1);
+  EXPECT_NEAR(FrontDeskScore(), 70, 1e-9);
   rv1::ScoringRules rules;
   ASSERT_TRUE(Set(admin_, VisitRules(), &rules).ok());
   EXPECT_EQ(ScoreVersion(offer.name()), 1) << "history keeps its version until a rebuild";
+  EXPECT_NEAR(FrontDeskScore(), 70, 1e-9) << "(and the scoreboard is cached now)";
 
   rv1::RebuildRollupsResponse response;
   grpc::Status status = Rebuild(front_desk_, &response);
@@ -174,6 +192,7 @@ TEST_F(RatingRulesTest, ARebuildReplaysBothLogsAndHandsTheConsumersOver) {
   }
   EXPECT_EQ(consumers.consumers(0).applied_sequence(), handoff_end);
   EXPECT_EQ(ScoreVersion(offer.name()), 2) << "history re-scored under the chain's rules";
+  EXPECT_NEAR(FrontDeskScore(), 80, 1e-9) << "the switch dropped the cached scoreboard";
 
   // It stays switched over a restart, and the service is SERVING again.
   server_.Restart();
