@@ -103,6 +103,12 @@ TEST_F(RatingRebuildTest, HistoryIsRescoredToTheFiguresOfAFreshStore) {
   const std::string after = live_->Figures();
   EXPECT_NE(after, before);
   EXPECT_EQ(after, FreshFigures());
+  for (rocksdb::ColumnFamilyHandle* cf : RatingCfs::OfSet(live_->store(), 0).all()) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        live_->store().db()->NewIterator(rocksdb::ReadOptions(), cf));
+    it->SeekToFirst();
+    EXPECT_FALSE(it->Valid()) << cf->GetName() << ": the old set is emptied after the switch";
+  }
   // The rebuilt consumers are the live ones now and go on applying.
   logs_.AppendRating("h2", {2, 2, 2, 2, 2});
   live_->AwaitApplied(kAllHandoffEvents, kAllFeedbackEvents + 1);

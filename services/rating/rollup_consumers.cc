@@ -333,6 +333,13 @@ void RollupConsumers::Rebuild() {
     Pause(absl::InfiniteDuration());
     return;
   }
+  // No snapshot taken from the switch on reads the old set (older ones keep what
+  // they see) and nothing writes it: free its space now rather than keep
+  // two copies until the next rebuild, which would clear it anyway.
+  if (absl::Status s = ClearSet(options_.store->db(), sets_.set(OtherSet(target))); !s.ok()) {
+    log::Warn("rollup rebuild: the old set was not cleared; the next rebuild clears it",
+              {{"error", s.ToString()}});
+  }
   {
     absl::MutexLock lock(&mu_);
     live->live = false;

@@ -24,7 +24,8 @@
 //      active set in their own snapshot (RollupSets::ActiveAt), so a read
 //      sees either the frozen old set or the new one, which then holds
 //      every event the old one did: never a half-built set, never a gap.
-//      The rebuild consumers go on as the live ones.
+//      The rebuild consumers go on as the live ones, and the old set is
+//      emptied (ClearSet) to free its space.
 // A restart during a rebuild resumes it: the record says it runs and
 // whether the other set was cleared; the rebuild consumers resume from
 // their own checkpoints. A rebuild consumer that FAILS leaves the rebuild
