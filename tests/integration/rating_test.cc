@@ -165,8 +165,8 @@ TEST_F(RatingTest, ScoresScorecardScoreboardAndFunnelAreServedOverGrpc) {
   // when its events are applied, before GetConsumerStatus shows them).
   ASSERT_NO_FATAL_FAILURE(RatedHandoff("R-3"));
   AwaitEnds();
-  status = server_.rating_stub().GetDepartmentScoreboard(Context(service_).get(), board_request,
-                                                         &board);
+  status =
+      server_.rating_stub().GetDepartmentScoreboard(Context(service_).get(), board_request, &board);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(board.scoreboard().rows(0).as_supplier().decided(), 3);
 
