@@ -38,6 +38,16 @@ std::string ToBytes(const grpc::ByteBuffer& buffer);
 // Time and memory linear in bytes.size() (nesting is followed 16 deep).
 absl::Status ParseRequest(const std::string& bytes, google::protobuf::Message* message);
 
+// A response already serialised (e.g. kept by a cache until its data
+// changes): ServeRawUnary sends its bytes as they are, with no copy of the
+// message and no serialisation per call. Shared, so a cache may hand the
+// same bytes to many calls.
+struct SerializedResponse {
+  std::shared_ptr<const std::string> bytes;
+
+  std::string SerializeAsString() const { return bytes ? *bytes : std::string(); }
+};
+
 // Finishes a unary call: `status` with its details, or the response.
 using Finish = absl::AnyInvocable<void(absl::Status)>;
 

@@ -21,15 +21,17 @@ absl::Status RatingReads::GetTeamScorecard(const auth::Caller&,
   return absl::OkStatus();
 }
 
-absl::Status RatingReads::GetDepartmentScoreboard(
-    const auth::Caller&, const v1::GetDepartmentScoreboardRequest& request,
-    v1::GetDepartmentScoreboardResponse* response) const {
+absl::Status RatingReads::GetDepartmentScoreboard(const auth::Caller&,
+                                                  const v1::GetDepartmentScoreboardRequest& request,
+                                                  server::SerializedResponse* response) const {
   ASSIGN_OR_RETURN(const std::string department, Validate(request));
   auto compute = [&] {
     return queries_->DepartmentScoreboard(department, request.window(), request.order());
   };
   if (scoreboards_ == nullptr) {
-    ASSIGN_OR_RETURN(*response->mutable_scoreboard(), compute());
+    v1::GetDepartmentScoreboardResponse answer;
+    ASSIGN_OR_RETURN(*answer.mutable_scoreboard(), compute());
+    response->bytes = std::make_shared<const std::string>(answer.SerializeAsString());
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(const DayRange days, queries_->WindowDays(request.window()));
@@ -39,7 +41,7 @@ absl::Status RatingReads::GetDepartmentScoreboard(
                           .order = request.order() == v1::SCOREBOARD_ORDER_UNSPECIFIED
                                        ? v1::SCOREBOARD_ORDER_SCORE
                                        : request.order()};
-  ASSIGN_OR_RETURN(*response->mutable_scoreboard(), scoreboards_->Get(key, compute));
+  ASSIGN_OR_RETURN(response->bytes, scoreboards_->Get(key, compute));
   return absl::OkStatus();
 }
 

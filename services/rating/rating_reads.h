@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "baton/rating/v1/rating_service.pb.h"
 #include "common/auth/caller.h"
+#include "common/server/raw_unary.h"
 #include "services/rating/rating_queries.h"
 #include "services/rating/scoreboard_cache.h"
 
@@ -34,9 +35,12 @@ class RatingReads {
   absl::Status GetTeamScorecard(const auth::Caller& caller,
                                 const v1::GetTeamScorecardRequest& request,
                                 v1::GetTeamScorecardResponse* response) const;
+  // Answers with the serialised GetDepartmentScoreboardResponse, kept in
+  // the cache between changes: a repeated question costs no query and no
+  // serialisation.
   absl::Status GetDepartmentScoreboard(const auth::Caller& caller,
                                        const v1::GetDepartmentScoreboardRequest& request,
-                                       v1::GetDepartmentScoreboardResponse* response) const;
+                                       server::SerializedResponse* response) const;
   absl::Status GetChainFunnel(const auth::Caller& caller, const v1::GetChainFunnelRequest& request,
                               v1::GetChainFunnelResponse* response) const;
 

@@ -8,7 +8,7 @@
 
 namespace baton::rating {
 
-absl::StatusOr<v1::Scoreboard> ScoreboardCache::Get(
+absl::StatusOr<std::shared_ptr<const std::string>> ScoreboardCache::Get(
     const ScoreboardKey& key, absl::FunctionRef<absl::StatusOr<v1::Scoreboard>()> compute) {
   Running running{.department = key.department};
   std::list<Running*>::iterator registered;
@@ -22,12 +22,18 @@ absl::StatusOr<v1::Scoreboard> ScoreboardCache::Get(
     registered = running_.insert(running_.end(), &running);
   }
   absl::StatusOr<v1::Scoreboard> board = compute();
+  std::shared_ptr<const std::string> bytes;
+  if (board.ok()) {
+    v1::GetDepartmentScoreboardResponse response;
+    *response.mutable_scoreboard() = *board;
+    bytes = std::make_shared<const std::string>(response.SerializeAsString());
+  }
   absl::MutexLock lock(&mu_);
   running_.erase(registered);
-  if (!board.ok()) return board;
+  if (!board.ok()) return board.status();
   if (running.marked) {
     ++stats_.kept_out;
-    return board;
+    return bytes;
   }
   if (entries_.size() >= max_entries_ && !entries_.contains(key)) {
     // The oldest first; keys already dropped by a mark are skipped.
@@ -36,11 +42,11 @@ absl::StatusOr<v1::Scoreboard> ScoreboardCache::Get(
       insertion_order_.pop_front();
     }
   }
-  if (entries_.insert_or_assign(key, *board).second) insertion_order_.push_back(key);
+  if (entries_.insert_or_assign(key, bytes).second) insertion_order_.push_back(key);
   for (const v1::ScoreboardRow& row : board->rows()) {
     team_department_[absl::StripPrefix(row.team(), api::kTeams)] = key.department;
   }
-  return board;
+  return bytes;
 }
 
 void ScoreboardCache::Mark(const ChangeMarks& marks) {

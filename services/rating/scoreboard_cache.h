@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <deque>
 #include <list>
+#include <memory>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -32,7 +33,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "baton/rating/v1/resources.pb.h"
+#include "baton/rating/v1/rating_service.pb.h"
 #include "services/rating/rollup_layout.h"
 #include "services/rating/scoreboard_marks.h"
 
@@ -67,10 +68,12 @@ class ScoreboardCache {
   explicit ScoreboardCache(size_t max_entries = 256)
       : max_entries_(max_entries == 0 ? 1 : max_entries) {}
 
-  // The cached scoreboard of `key`, or compute()'s (kept when OK and no
-  // mark of its department came meanwhile). compute runs without the lock.
-  absl::StatusOr<v1::Scoreboard> Get(const ScoreboardKey& key,
-                                     absl::FunctionRef<absl::StatusOr<v1::Scoreboard>()> compute);
+  // The cached answer for `key`, or compute()'s (kept when OK and no mark
+  // of its department came meanwhile), as the serialised
+  // GetDepartmentScoreboardResponse: serialised once per change, then sent
+  // as bytes (server::SerializedResponse). compute runs without the lock.
+  absl::StatusOr<std::shared_ptr<const std::string>> Get(
+      const ScoreboardKey& key, absl::FunctionRef<absl::StatusOr<v1::Scoreboard>()> compute);
 
   // What a durable batch may have changed (ScoreboardMarks::Take).
   void Mark(const ChangeMarks& marks);
@@ -87,7 +90,8 @@ class ScoreboardCache {
 
   const size_t max_entries_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<ScoreboardKey, v1::Scoreboard> entries_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<ScoreboardKey, std::shared_ptr<const std::string>> entries_
+      ABSL_GUARDED_BY(mu_);
   std::deque<ScoreboardKey> insertion_order_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::string> team_department_ ABSL_GUARDED_BY(mu_);
   std::list<Running*> running_ ABSL_GUARDED_BY(mu_);
