@@ -1,6 +1,7 @@
 #include "common/storage/commit_queue.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -612,10 +613,30 @@ TEST_F(CommitQueueTest, PastTheBoundNewWorkIsRefusedAtOnceAndDrainingWorkIsAdmit
 
 // One committer per store: a second one would decide on state the first
 // has not written and hand out the same event sequence numbers.
-TEST_F(CommitQueueTest, ASecondQueueOnTheSameStoreAborts) {
+//
+// Not a CommitQueueTest: the threadsafe death-test style runs the test
+// again from the start in a child process that dies, and a fixture's
+// TempDir made there would be left behind. The parent passes its own
+// directory in the environment instead, and the child opens its store in
+// a subdirectory of it, which the parent removes.
+TEST(CommitQueueDeathTest, ASecondQueueOnTheSameStoreAborts) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  CommitQueue queue(store_.get(), &clock_);
-  EXPECT_DEATH({ CommitQueue second(store_.get(), &clock_); }, "one CommitQueue per Store");
+  constexpr char kParentDir[] = "BATON_COMMIT_QUEUE_DEATH_TEST_DIR";
+  std::optional<::baton::testing::TempDir> owned;
+  std::string path;
+  if (const char* parent = std::getenv(kParentDir); parent != nullptr) {
+    path = std::string(parent) + "/child";  // in the dying child
+  } else {
+    owned.emplace();
+    path = owned->Sub("db");
+    ASSERT_EQ(setenv(kParentDir, owned->path().c_str(), 1), 0);
+  }
+  std::unique_ptr<Store> store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  FakeClock clock;
+  CommitQueue queue(store.get(), &clock);
+  EXPECT_DEATH({ CommitQueue second(store.get(), &clock); }, "one CommitQueue per Store");
+  unsetenv(kParentDir);
 }
 
 TEST_F(CommitQueueTest, AQueueCanFollowAnotherOnceItIsGone) {
