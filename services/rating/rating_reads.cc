@@ -25,8 +25,11 @@ absl::Status RatingReads::GetDepartmentScoreboard(const auth::Caller&,
                                                   const v1::GetDepartmentScoreboardRequest& request,
                                                   server::SerializedResponse* response) const {
   ASSIGN_OR_RETURN(const std::string department, Validate(request));
+  // The days are resolved once, so that the answer and its cache key name
+  // the same days even when the organisation's day turns meanwhile.
+  ASSIGN_OR_RETURN(const DayRange days, queries_->WindowDays(request.window()));
   auto compute = [&] {
-    return queries_->DepartmentScoreboard(department, request.window(), request.order());
+    return queries_->DepartmentScoreboard(department, days.ToProto(), request.order());
   };
   if (scoreboards_ == nullptr) {
     v1::GetDepartmentScoreboardResponse answer;
@@ -34,7 +37,6 @@ absl::Status RatingReads::GetDepartmentScoreboard(const auth::Caller&,
     response->bytes = std::make_shared<const std::string>(answer.SerializeAsString());
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(const DayRange days, queries_->WindowDays(request.window()));
   const ScoreboardKey key{.department = department,
                           .from = days.from,
                           .to = days.to,
