@@ -6,6 +6,17 @@
 #include "common/time/proto_time.h"
 
 namespace baton::events {
+namespace {
+
+// `s` with `context` before its message, payloads (error details) kept.
+absl::Status Prefixed(const absl::Status& s, absl::string_view context) {
+  absl::Status wrapped(s.code(), absl::StrCat(context, ": ", s.message()));
+  s.ForEachPayload(
+      [&](absl::string_view url, const absl::Cord& payload) { wrapped.SetPayload(url, payload); });
+  return wrapped;
+}
+
+}  // namespace
 
 absl::StatusOr<common::v1::EventPosition> ReadCheckpoint(storage::Transaction& tx,
                                                          const CheckpointKey& where) {
@@ -19,6 +30,7 @@ absl::Status ApplyEvents(storage::Transaction& tx, const CheckpointKey& where,
                          const std::string& source, const std::vector<ConsumedEvent>& events,
                          EventSink& sink, common::v1::EventPosition* position) {
   ASSIGN_OR_RETURN(common::v1::EventPosition checkpoint, ReadCheckpoint(tx, where));
+  sink.BeginBatch();
   bool applied = false;
   for (const ConsumedEvent& event : events) {
     if (!checkpoint.epoch().empty() && event.epoch != checkpoint.epoch()) {
@@ -39,12 +51,7 @@ absl::Status ApplyEvents(storage::Transaction& tx, const CheckpointKey& where,
                                           " after ", checkpoint.sequence(), ")"));
     }
     if (absl::Status s = sink.Apply(tx, event); !s.ok()) {
-      absl::Status wrapped(s.code(), absl::StrCat("applying event ", event.sequence, " of ", source,
-                                                  ": ", s.message()));
-      s.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-        wrapped.SetPayload(url, payload);
-      });
-      return wrapped;
+      return Prefixed(s, absl::StrCat("applying event ", event.sequence, " of ", source));
     }
     checkpoint.set_source(source);
     checkpoint.set_epoch(event.epoch);
@@ -52,7 +59,13 @@ absl::Status ApplyEvents(storage::Transaction& tx, const CheckpointKey& where,
     *checkpoint.mutable_time() = ToProto(event.time);
     applied = true;
   }
-  if (applied) tx.PutProto(where.cf, where.key, checkpoint);
+  if (applied) {
+    if (absl::Status s = sink.EndBatch(tx); !s.ok()) {
+      return Prefixed(
+          s, absl::StrCat("staging the batch of ", source, " up to event ", checkpoint.sequence()));
+    }
+    tx.PutProto(where.cf, where.key, checkpoint);
+  }
   *position = std::move(checkpoint);
   return absl::OkStatus();
 }

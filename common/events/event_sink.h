@@ -35,6 +35,19 @@ class EventSink {
   // failed, naming the sequence); UNAVAILABLE, RESOURCE_EXHAUSTED and
   // ABORTED make the consumer retry the batch after a backoff.
   virtual absl::Status Apply(storage::Transaction& tx, const ConsumedEvent& event) = 0;
+
+  // A batch's bracket, for a sink that gathers changes across its events
+  // and stages them once (the rating service sums each rollup key's deltas
+  // over a batch: one merge operand per key and batch, not per event).
+  // BeginBatch comes before a batch's first Apply and forgets whatever a
+  // batch that failed left behind; EndBatch comes after its last Apply,
+  // before the checkpoint is staged, and stages what was gathered in `tx`
+  // (an error discards the batch, as Apply's). Defaults: nothing.
+  virtual void BeginBatch() {}
+  virtual absl::Status EndBatch(storage::Transaction& tx) {
+    (void)tx;
+    return absl::OkStatus();
+  }
 };
 
 // Where a consumer keeps its checkpoint: a common.v1.EventPosition
@@ -57,9 +70,10 @@ absl::StatusOr<common::v1::EventPosition> ReadCheckpoint(storage::Transaction& t
 // ("rebuild needed"); skipped when at or below the checkpoint; DATA_LOSS
 // (EVENT_UNREADABLE) when it is not the next sequence number (an event
 // would be lost); otherwise applied through `sink` (its error returned,
-// prefixed with the sequence). Writes the new checkpoint when anything was
-// applied and sets `*position` to the checkpoint as it now stands. Any
-// error discards everything it staged.
+// prefixed with the sequence), between the sink's BeginBatch and EndBatch.
+// Writes the new checkpoint when anything was applied and sets `*position`
+// to the checkpoint as it now stands. Any error discards everything it
+// staged.
 absl::Status ApplyEvents(storage::Transaction& tx, const CheckpointKey& where,
                          const std::string& source, const std::vector<ConsumedEvent>& events,
                          EventSink& sink, common::v1::EventPosition* position);

@@ -18,6 +18,7 @@
 #include "baton/handoff/v1/events.pb.h"
 #include "common/events/event_sink.h"
 #include "common/storage/commit_queue.h"
+#include "common/status/status_macros.h"
 #include "common/storage/store.h"
 #include "common/testing/temp_dir.h"
 #include "common/time/clock.h"
@@ -192,14 +193,49 @@ class ApplyFixture : public ::testing::Test {
     feedback_ = std::make_unique<FeedbackApplier>(options);
   }
 
-  // Applies `event` through `sink` in one CommitQueue mutation.
+  // Applies `event` through `sink` in one CommitQueue mutation, as a batch
+  // of its own.
   template <typename Event>
   absl::Status ApplyWith(events::EventSink& sink, const Event& event) {
     events::ConsumedEvent consumed{.sequence = ++sequence_, .bytes = event.SerializeAsString()};
-    return queue_->Run([&](storage::Transaction& tx) { return sink.Apply(tx, consumed); });
+    return queue_->Run([&](storage::Transaction& tx) -> absl::Status {
+      sink.BeginBatch();
+      RETURN_IF_ERROR(sink.Apply(tx, consumed));
+      return sink.EndBatch(tx);
+    });
   }
   absl::Status Apply(const hv1::Event& event) { return ApplyWith(*handoffs_, event); }
   absl::Status Apply(const fv1::Event& event) { return ApplyWith(*feedback_, event); }
+
+  // Applies `events` as one consumer batch of the handoff log
+  // (events::ApplyEvents, with a checkpoint of its own).
+  absl::Status ApplyHandoffBatch(const std::vector<hv1::Event>& events) {
+    std::vector<events::ConsumedEvent> batch;
+    for (const hv1::Event& event : events) {
+      batch.push_back({.sequence = ++batch_sequence_, .bytes = event.SerializeAsString()});
+    }
+    const absl::Status applied = queue_->Run([&](storage::Transaction& tx) {
+      common::v1::EventPosition position;
+      return events::ApplyEvents(tx, {.cf = store_->cf(kCheckpointsCf), .key = "batch-test"},
+                                 "handoff", batch, *handoffs_, &position);
+    });
+    if (!applied.ok()) batch_sequence_ -= batch.size();  // nothing was applied
+    return applied;
+  }
+
+  // How many merge operands the rollup key of (`owner`, `day`) holds
+  // unmerged (the database is never flushed here: all in the memtable).
+  int MergeOperands(const RollupOwner& owner, DayNumber day = kDay) {
+    std::vector<rocksdb::PinnableSlice> operands(1000);
+    rocksdb::GetMergeOperandsOptions options{.expected_max_number_of_operands = 1000};
+    int n = 0;
+    const rocksdb::Status s =
+        store_->db()->GetMergeOperands(rocksdb::ReadOptions(), store_->cf(kRollupsCf),
+                                       RollupKey(owner, day), operands.data(), &options, &n);
+    if (s.IsNotFound()) return 0;
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return n;
+  }
 
   // The counters of `owner` summed over [from, to).
   std::vector<int64_t> Window(const RollupOwner& owner, DayNumber from = kDay,
@@ -235,6 +271,7 @@ class ApplyFixture : public ::testing::Test {
   // What the appliers noted for scoreboard watches (both share it here).
   ScoreboardMarks marks_;
   uint64_t sequence_ = 0;
+  uint64_t batch_sequence_ = 0;
 };
 
 }  // namespace baton::rating::testing

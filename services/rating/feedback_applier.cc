@@ -220,7 +220,7 @@ class Application : public EventStep {
 
 absl::Status FeedbackApplier::Apply(storage::Transaction& tx, const events::ConsumedEvent& event) {
   ASSIGN_OR_RETURN(fv1::Event parsed, ParseEvent<fv1::Event>(event, "baton.feedback.v1.Event"));
-  return Application(tx, options_, FromProto(parsed.time())).Run(parsed);
+  return Application(tx, options_, rollups_, FromProto(parsed.time())).Run(parsed);
 }
 
 }  // namespace baton::rating

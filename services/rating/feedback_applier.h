@@ -61,7 +61,8 @@
 // Errors: INVALID_ARGUMENT when the bytes are not a feedback Event, a name
 // is malformed, or a score is outside 1–5; DATA_LOSS when a stored record
 // does not parse; the transaction's read errors.
-// Thread-safety: as EventSink (the committer thread only); holds no state.
+// Thread-safety: as EventSink (the committer thread only); its state is
+// the batch's rollup changes (RollupApplier).
 
 #include "absl/status/status.h"
 #include "common/events/event_sink.h"
@@ -69,14 +70,11 @@
 
 namespace baton::rating {
 
-class FeedbackApplier final : public events::EventSink {
+class FeedbackApplier final : public RollupApplier {
  public:
-  explicit FeedbackApplier(ApplierOptions options) : options_(std::move(options)) {}
+  explicit FeedbackApplier(ApplierOptions options) : RollupApplier(std::move(options)) {}
 
   absl::Status Apply(storage::Transaction& tx, const events::ConsumedEvent& event) override;
-
- private:
-  const ApplierOptions options_;
 };
 
 }  // namespace baton::rating

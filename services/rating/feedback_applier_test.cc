@@ -45,7 +45,10 @@ TEST_F(FeedbackApplierTest, RatingRevisionAndOverturnMoveTheScoreOnItsDay) {
   const RollupOwner outreach = SupplierTeam("outreach");
   EXPECT_EQ(Count(outreach, slot::kScoreSum), 220000);
 
+  marks_.Take();
   ASSERT_THAT(Rate(Rating("h1", "outreach", "front-desk", {4, 5, 4, 3, 4})), IsOk());
+  // A rating is news to the supplier's scoreboard at once (not volume).
+  EXPECT_THAT(marks_.Take().decided_teams, ::testing::UnorderedElementsAre("outreach"));
   for (const RollupOwner& owner : {outreach, Department("ops"), CustomerTeam("front-desk")}) {
     const std::vector<int64_t> c = Window(owner);
     EXPECT_EQ(storage::CounterAt(c, slot::kScoreSum), 207500);

@@ -174,6 +174,7 @@ class Application : public EventStep {
     ASSIGN_OR_RETURN(std::string id, EventId("handoff.name", handoff.name(), api::kHandoffs));
     ASSIGN_OR_RETURN(StoredHandoff record, Record(handoff, id));
     record.set_state(v1::STORED_HANDOFF_STATE_OFFERED);
+    rollups_.OnlyVolume();  // watches coalesce it (scoreboard_marks.h)
     rollups_.Add(HandoffOwners(record), Day(handoff.offer_time()), slot::kOffers, 1);
     StoreHandoff(tx_, cfs_, id, record);
     return absl::OkStatus();
@@ -235,7 +236,7 @@ class Application : public EventStep {
 
 absl::Status HandoffApplier::Apply(storage::Transaction& tx, const events::ConsumedEvent& event) {
   ASSIGN_OR_RETURN(hv1::Event parsed, ParseEvent<hv1::Event>(event, "baton.handoff.v1.Event"));
-  return Application(tx, options_, FromProto(parsed.time())).Run(parsed);
+  return Application(tx, options_, rollups_, FromProto(parsed.time())).Run(parsed);
 }
 
 }  // namespace baton::rating

@@ -38,7 +38,8 @@
 // Errors: INVALID_ARGUMENT when the bytes are not a handoff Event, when a
 // name in it is malformed or a handoff is decided twice; DATA_LOSS when a
 // stored record does not parse; the transaction's read errors.
-// Thread-safety: as EventSink (the committer thread only); holds no state.
+// Thread-safety: as EventSink (the committer thread only); its state is
+// the batch's rollup changes (RollupApplier).
 
 #include "absl/status/status.h"
 #include "common/events/event_sink.h"
@@ -46,14 +47,11 @@
 
 namespace baton::rating {
 
-class HandoffApplier final : public events::EventSink {
+class HandoffApplier final : public RollupApplier {
  public:
-  explicit HandoffApplier(ApplierOptions options) : options_(std::move(options)) {}
+  explicit HandoffApplier(ApplierOptions options) : RollupApplier(std::move(options)) {}
 
   absl::Status Apply(storage::Transaction& tx, const events::ConsumedEvent& event) override;
-
- private:
-  const ApplierOptions options_;
 };
 
 }  // namespace baton::rating

@@ -50,19 +50,57 @@ TEST_F(HandoffApplierTest, OffersAndDecisionsCountOnEverySide) {
 
 // What a scoreboard reads is noted for its watchers: a new team's
 // department; a handoff's supplier team and department, not its customer
-// team (as customer) nor its chain stage. Fails when a rollup owner or a
-// new row goes unnoted (a watcher would miss the change).
+// team (as customer) nor its chain stage. An offer is volume, an
+// acceptance a decision. Fails when a rollup owner or a new row goes
+// unnoted (a watcher would miss the change), or an offer is noted as a
+// decision or an acceptance as volume (a watcher would get it late).
 TEST_F(HandoffApplierTest, NotesWhatScoreboardsReadForTheirWatchers) {
+  using ::testing::UnorderedElementsAre;
   const ChangeMarks org = marks_.Take();
-  EXPECT_THAT(org.departments, ::testing::UnorderedElementsAre("ops", "clinic"));
+  EXPECT_THAT(org.departments, UnorderedElementsAre("ops", "clinic"));
+  EXPECT_THAT(org.decided_departments, UnorderedElementsAre("ops", "clinic"));
   EXPECT_TRUE(org.teams.empty());
   ASSERT_THAT(Create(Item("item9", 0, "outreach", At(9))), IsOk());
   EXPECT_TRUE(marks_.Take().empty());  // a stage's funnel only
   const auto h = Handoff("h9", "item9", 1, "outreach", "front-desk", 1, At(10), absl::Hours(2));
   ASSERT_THAT(Offer(h), IsOk());
   const ChangeMarks offered = marks_.Take();
-  EXPECT_THAT(offered.departments, ::testing::UnorderedElementsAre("ops"));
-  EXPECT_THAT(offered.teams, ::testing::UnorderedElementsAre("outreach"));
+  EXPECT_THAT(offered.departments, UnorderedElementsAre("ops"));
+  EXPECT_THAT(offered.teams, UnorderedElementsAre("outreach"));
+  EXPECT_TRUE(offered.decided_departments.empty());
+  EXPECT_TRUE(offered.decided_teams.empty());
+  ASSERT_THAT(Accept(h, At(11)), IsOk());
+  const ChangeMarks accepted = marks_.Take();
+  EXPECT_THAT(accepted.decided_departments, UnorderedElementsAre("ops"));
+  EXPECT_THAT(accepted.decided_teams, UnorderedElementsAre("outreach"));
+}
+
+// A consumer batch sums each rollup key's deltas and merges it once: a
+// read then merges one operand per batch, not one per event (the reason:
+// rollup_writer.h). The totals are the per-event ones. A batch that fails
+// leaves nothing for the next. Fails when the writer stages per event
+// (3 operands), or when a failed batch's deltas leak into the next one
+// (5 offers).
+TEST_F(HandoffApplierTest, ABatchMergesEachRollupKeyOnce) {
+  ASSERT_THAT(ApplyHandoffBatch(MorningEvents()), IsOk());
+  for (const RollupOwner& owner :
+       {SupplierTeam("outreach"), Department("ops"), CustomerTeam("front-desk")}) {
+    EXPECT_EQ(MergeOperands(owner), 1) << owner.id;
+    const std::vector<int64_t> c = Window(owner);
+    EXPECT_EQ(storage::CounterAt(c, slot::kOffers), 3);
+    EXPECT_EQ(storage::CounterAt(c, slot::kAccepts), 2);
+    EXPECT_EQ(storage::CounterAt(c, slot::kReturns), 1);
+    EXPECT_EQ(storage::CounterAt(c, slot::kScoreSum), (100 + 70 + 50) * kQualityScale);
+  }
+
+  const auto h1 = Handoff("h1", "item1", 1, "outreach", "front-desk", 1, At(10), absl::Hours(2));
+  const auto h4 = Handoff("h4", "item4", 1, "outreach", "front-desk", 1, At(17), absl::Hours(2));
+  const auto h5 = Handoff("h5", "item5", 1, "outreach", "front-desk", 1, At(17), absl::Hours(2));
+  EXPECT_THAT(ApplyHandoffBatch({Offered(h4), Accepted(h1, At(18))}),  // h1: decided twice
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("second time")));
+  ASSERT_THAT(ApplyHandoffBatch({Offered(h5)}), IsOk());
+  EXPECT_EQ(Count(SupplierTeam("outreach"), slot::kOffers), 4);
+  EXPECT_EQ(MergeOperands(SupplierTeam("outreach")), 2);
 }
 
 TEST_F(HandoffApplierTest, FunnelCountsEnteredAndPassedPerStage) {

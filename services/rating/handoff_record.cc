@@ -194,7 +194,8 @@ DayNumber EventStep::Day(const google::protobuf::Timestamp& t) const {
 
 absl::Status EventStep::Finish(absl::Status status) {
   RETURN_IF_ERROR(status);
-  return rollups_.Flush(tx_);
+  rollups_.EndEvent();
+  return absl::OkStatus();
 }
 
 }  // namespace baton::rating

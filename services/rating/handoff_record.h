@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -21,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "baton/rating/v1/stored.pb.h"
+#include "common/events/event_sink.h"
 #include "common/events/event_source.h"
 #include "common/storage/commit_queue.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -124,27 +126,40 @@ HandoffFacts ScoringFactsOf(const v1::StoredHandoff& record);
 absl::Status Reconcile(const ApplierOptions& options, v1::StoredHandoff& record,
                        RollupWriter& rollups);
 
+// What both appliers are: an EventSink whose rollup changes are summed
+// over each batch and staged once at its end (rollup_writer.h says why).
+class RollupApplier : public events::EventSink {
+ public:
+  void BeginBatch() override { rollups_.Clear(); }
+  absl::Status EndBatch(storage::Transaction& tx) override { return rollups_.Flush(tx); }
+
+ protected:
+  explicit RollupApplier(ApplierOptions options)
+      : options_(std::move(options)), rollups_(options_.cfs.rollups, options_.marks) {}
+
+  const ApplierOptions options_;
+  RollupWriter rollups_;
+};
+
 // The state of applying one event, for the appliers' per-event classes:
-// the transaction, the options and the rollup changes (staged by Finish).
+// the transaction, the options and the batch's rollup changes.
 class EventStep {
  public:
-  EventStep(storage::Transaction& tx, const ApplierOptions& options, absl::Time event_time)
-      : tx_(tx),
-        options_(options),
-        cfs_(options.cfs),
-        rollups_(options.cfs.rollups, options.marks),
-        event_time_(event_time) {}
+  EventStep(storage::Transaction& tx, const ApplierOptions& options, RollupWriter& rollups,
+            absl::Time event_time)
+      : tx_(tx), options_(options), cfs_(options.cfs), rollups_(rollups), event_time_(event_time) {}
 
  protected:
   // The organisation's day of `t`; of the event's time when `t` is unset.
   DayNumber Day(const google::protobuf::Timestamp& t) const;
-  // Stages the rollup changes after `status`, when it is OK.
+  // Ends the event's rollup changes (RollupWriter::EndEvent) after
+  // `status`, when it is OK. An error fails the whole batch.
   absl::Status Finish(absl::Status status);
 
   storage::Transaction& tx_;
   const ApplierOptions& options_;
   const RatingCfs& cfs_;
-  RollupWriter rollups_;
+  RollupWriter& rollups_;
   const absl::Time event_time_;
 };
 

@@ -1,5 +1,6 @@
 #include "services/rating/rating_module.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "common/status/status_macros.h"
@@ -81,6 +82,7 @@ void RatingModule::OpenWatches(const DayCalendar& calendar, const Clock* clock) 
           },
       .calendar = calendar,
       .min_interval = options_.watch_interval,
+      .decision_interval = std::min(options_.watch_decision_interval, options_.watch_interval),
       .max_watches = options_.max_watches,
       .clock = clock});
 }

@@ -69,9 +69,11 @@ struct RatingModuleOptions {
   size_t max_batch = 256;
   absl::Duration backoff_initial = absl::Milliseconds(100);
   absl::Duration backoff_max = absl::Seconds(10);
-  // WatchScoreboard: least time between two pushes of one scoreboard, and
-  // most streams at once (scoreboard_watch_hub.h). Defaults: 200 ms, 1000.
+  // WatchScoreboard: least time between two pushes of one scoreboard while
+  // only offers changed it, and once a decision did; most streams at once
+  // (scoreboard_watch_hub.h). Defaults: 200 ms, 25 ms, 1000.
   absl::Duration watch_interval = absl::Milliseconds(200);
+  absl::Duration watch_decision_interval = absl::Milliseconds(25);
   size_t max_watches = 1000;
 };
 

@@ -1,6 +1,6 @@
 #include "services/rating/rollup_writer.h"
 
-#include <vector>
+#include <algorithm>
 
 #include "common/status/status_macros.h"
 
@@ -8,6 +8,10 @@ namespace baton::rating {
 
 void RollupWriter::Add(const RollupOwner& owner, DayNumber day, uint32_t slot, int64_t delta) {
   deltas_[RollupKey(owner, day)].Add(slot, delta);
+  // A handful of owners per event: a linear search beats a set.
+  if (marks_ != nullptr && std::find(owners_.begin(), owners_.end(), owner) == owners_.end()) {
+    owners_.push_back(owner);
+  }
 }
 
 void RollupWriter::Add(std::span<const RollupOwner> owners, DayNumber day, uint32_t slot,
@@ -15,20 +19,26 @@ void RollupWriter::Add(std::span<const RollupOwner> owners, DayNumber day, uint3
   for (const RollupOwner& owner : owners) Add(owner, day, slot, delta);
 }
 
+void RollupWriter::EndEvent() {
+  if (marks_ != nullptr && !owners_.empty()) marks_->Note(owners_, change_);
+  owners_.clear();
+  change_ = Change::kDecision;
+}
+
 absl::Status RollupWriter::Flush(storage::Transaction& tx) {
-  std::vector<RollupOwner> owners;
   for (const auto& [key, delta] : deltas_) {
     if (delta.empty()) continue;
     ASSIGN_OR_RETURN(std::string operand, delta.Encode());
     tx.Merge(cf_, key, operand);
-    if (marks_ != nullptr) {
-      ASSIGN_OR_RETURN(auto owner_day, ParseRollupKey(key));  // our own key: always parses
-      owners.push_back(std::move(owner_day.first));
-    }
   }
   deltas_.clear();
-  if (marks_ != nullptr) marks_->Note(owners);
   return absl::OkStatus();
+}
+
+void RollupWriter::Clear() {
+  deltas_.clear();
+  owners_.clear();
+  change_ = Change::kDecision;
 }
 
 }  // namespace baton::rating

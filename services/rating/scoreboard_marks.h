@@ -19,6 +19,13 @@
 // the next one: a spurious mark costs one recomputation that finds nothing
 // new, never a wrong scoreboard.
 //
+// How soon. A change is a decision unless the applier says it only adds
+// volume (an offer: the number of handoffs offered ticks up). Watches push
+// a decision within a few tens of milliseconds and coalesce volume to a
+// few pushes a second (ScoreboardWatchHub), so that a stream of offers
+// neither floods a wall screen nor holds back the accept, return, rating
+// or complaint that people are watching for.
+//
 // Bounded: the notes of one batch (ids of at most max_batch events' owners).
 
 #include <span>
@@ -30,14 +37,26 @@
 
 namespace baton::rating {
 
+// What kind of change an event made to the figures a scoreboard shows.
+enum class Change {
+  kVolume,    // only how much work was offered (kOffers)
+  kDecision,  // anything else: a decision, a rating, feedback, a new team...
+};
+
 // What changed: ids (not resource names) of departments, and of teams whose
 // supplier figures changed (the hub knows which department each team of a
-// watched scoreboard is in).
+// watched scoreboard is in); and of those, the ones a decision changed.
 struct ChangeMarks {
   absl::flat_hash_set<std::string> departments;
   absl::flat_hash_set<std::string> teams;
+  absl::flat_hash_set<std::string> decided_departments;  // ⊆ departments
+  absl::flat_hash_set<std::string> decided_teams;        // ⊆ teams
 
   bool empty() const { return departments.empty() && teams.empty(); }
+  // How many ids it holds (each counted once however it changed).
+  size_t size() const { return departments.size() + teams.size(); }
+  // Adds `other`'s marks to these.
+  void Merge(ChangeMarks other);
 };
 
 // Thread-safe.
@@ -45,7 +64,8 @@ class ScoreboardMarks {
  public:
   // Notes the owners a scoreboard reads (departments, supplier teams);
   // other scopes (customer side, chain stages) are left out.
-  void Note(std::span<const RollupOwner> owners);
+  void Note(std::span<const RollupOwner> owners, Change change);
+  // A department's scoreboard gained a row (a decision: it shows at once).
   void NoteDepartment(const std::string& department);
   // The notes so far, and forgets them.
   ChangeMarks Take();

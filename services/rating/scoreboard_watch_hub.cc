@@ -169,9 +169,8 @@ void ScoreboardWatchHub::Mark(ChangeMarks marks) {
   if (marks.empty()) return;
   absl::MutexLock lock(&inbox_mu_);
   if (everything_) return;
-  inbox_.departments.merge(marks.departments);
-  inbox_.teams.merge(marks.teams);
-  if (inbox_.departments.size() + inbox_.teams.size() > options_.max_inbox_ids) {
+  inbox_.Merge(std::move(marks));
+  if (inbox_.size() > options_.max_inbox_ids) {
     everything_ = true;
     inbox_ = ChangeMarks();
   }
@@ -183,10 +182,18 @@ void ScoreboardWatchHub::MarkEverything() {
   inbox_ = ChangeMarks();
 }
 
-void ScoreboardWatchHub::MarkDepartmentLocked(const std::string& department) {
+void ScoreboardWatchHub::MarkDepartmentLocked(const std::string& department, Change change) {
   auto it = departments_.find(department);
   if (it == departments_.end()) return;  // not watched
-  for (const WatchKey& key : it->second.keys) dirty_.insert(key);
+  for (const WatchKey& key : it->second.keys) {
+    Change& waiting = dirty_.try_emplace(key, change).first->second;
+    waiting = std::max(waiting, change);
+  }
+}
+
+const std::string* ScoreboardWatchHub::DepartmentOfTeamLocked(const std::string& team) const {
+  auto it = team_department_.find(team);
+  return it == team_department_.end() ? nullptr : &it->second;
 }
 
 absl::Time ScoreboardWatchHub::RunDue() {
@@ -203,36 +210,46 @@ absl::Time ScoreboardWatchHub::RunDue() {
   {
     absl::MutexLock lock(&mu_);
     if (shut_down_) return next;
-    for (const std::string& department : marks.departments) MarkDepartmentLocked(department);
+    for (const std::string& department : marks.departments) {
+      MarkDepartmentLocked(department, marks.decided_departments.contains(department)
+                                           ? Change::kDecision
+                                           : Change::kVolume);
+    }
     for (const std::string& team : marks.teams) {
-      auto it = team_department_.find(team);
-      if (it != team_department_.end()) MarkDepartmentLocked(it->second);
+      if (const std::string* department = DepartmentOfTeamLocked(team)) {
+        MarkDepartmentLocked(
+            *department, marks.decided_teams.contains(team) ? Change::kDecision : Change::kVolume);
+      }
     }
     // A new day moves every window.
     if (options_.calendar.has_value() && now >= next_day_) {
       if (next_day_ != absl::InfinitePast()) everything = true;
       next_day_ = options_.calendar->StartOf(options_.calendar->DayOf(now) + 1);
     }
-    if (everything) {
-      for (const auto& [key, state] : keys_) dirty_.insert(key);
+    if (everything) {  // a new day, a rebuild: every figure may have moved
+      for (const auto& [key, state] : keys_) dirty_[key] = Change::kDecision;
     }
     if (now >= next_stall_check_) {
       for (auto& [sink, watcher] : watchers_) sink->CheckStall(now);
       next_stall_check_ = now + options_.stall_check;
     }
     next = std::min(next_day_ == absl::InfinitePast() ? next : next_day_, next_stall_check_);
-    // Leading edge: a key quiet for an interval goes now; one recomputed
-    // less than an interval ago waits for its end, with every change since.
+    // Leading edge: a key quiet for its interval goes now; one recomputed
+    // less than that ago waits for the interval's end, with every change
+    // since. A decision shortens the wait (the header).
     for (auto it = dirty_.begin(); it != dirty_.end();) {
-      KeyState& state = keys_[*it];
-      const absl::Time allowed = state.last_computed + options_.min_interval;
+      const auto& [key, change] = *it;
+      KeyState& state = keys_[key];
+      const absl::Time allowed =
+          state.last_computed +
+          (change == Change::kDecision ? options_.decision_interval : options_.min_interval);
       if (now < allowed) {
         next = std::min(next, allowed);
         ++it;
         continue;
       }
       state.last_computed = now;
-      due.push_back({*it, ++last_ticket_});
+      due.push_back({key, ++last_ticket_});
       dirty_.erase(it++);
     }
   }

@@ -13,13 +13,20 @@
 //
 // Recomputation, coalesced, leading edge. A watched scoreboard is one
 // (department, days, order): a WatchKey. Marks make the keys of their
-// departments dirty (a team's mark: the department its row is on). A dirty
-// key is recomputed at once when it was last recomputed `min_interval` or
-// more ago — a change after a quiet spell goes out without waiting — and
-// otherwise when that interval ends, once for all the changes in it. So a
-// key costs at most one recomputation per interval however many events
-// touch it, and a change waits at most one interval plus the
-// recomputation. One recomputation per key is shared by all its watchers;
+// departments dirty (a team's mark: the department its row is on), by a
+// decision or only by volume (scoreboard_marks.h). A dirty key is
+// recomputed at once when it was last recomputed its interval or more ago
+// — a change after a quiet spell goes out without waiting — and otherwise
+// when that interval ends, once for all the changes in it. The interval is
+// `min_interval` (200 ms) while only volume changed and `decision_interval`
+// (25 ms) once a decision did. So under a stream of offers a board is
+// pushed a few times a second, an acceptance in it still goes out within
+// 25 ms plus the recomputation, and a key costs at most one recomputation
+// per decision_interval however many events touch it. Why two intervals:
+// one short interval would recompute a 200-team board 40 times a second
+// for offer counts that nobody reads at that pace; one long one would hold
+// back the decisions a wall screen is watched for by up to 200 ms. One
+// recomputation per key is shared by all its watchers;
 // each watcher is sent it only when it differs from the last scoreboard
 // that watcher was sent (as_of aside: it is the time of the read).
 // Recomputations run on the hub's thread ("baton-watch"), never on a
@@ -105,9 +112,11 @@ struct ScoreboardWatchOptions {
   // The organisation's calendar: every key is recomputed when its day
   // starts. Default: none (no recomputation without events).
   std::optional<DayCalendar> calendar;
-  // Least time between two recomputations of one key ("a few times a
-  // second"). Default: 200 ms.
+  // Least time between two recomputations of one key while only volume
+  // changed ("a few times a second"). Default: 200 ms.
   absl::Duration min_interval = absl::Milliseconds(200);
+  // The same once a decision changed it (≤ min_interval). Default: 25 ms.
+  absl::Duration decision_interval = absl::Milliseconds(25);
   // Most streams at once. Default: 1000.
   size_t max_watches = 1000;
   // A client that takes no message for this long is ended. Default: 30 s.
@@ -197,7 +206,11 @@ class ScoreboardWatchHub {
   };
 
   void Loop();
-  void MarkDepartmentLocked(const std::string& department) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void MarkDepartmentLocked(const std::string& department, Change change)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The department of watched team `team`, or null.
+  const std::string* DepartmentOfTeamLocked(const std::string& team) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Offers `board` (read under `ticket`) to the watchers of `key` it is
   // news to — only to `only` when set — and learns the department's teams.
   void PublishLocked(const WatchKey& key, uint64_t ticket, const v1::Scoreboard& board,
@@ -214,7 +227,8 @@ class ScoreboardWatchHub {
   absl::flat_hash_map<WatchKey, KeyState> keys_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, DepartmentState> departments_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::string> team_department_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_set<WatchKey> dirty_ ABSL_GUARDED_BY(mu_);
+  // The keys to recompute, and the most urgent change each waits with.
+  absl::flat_hash_map<WatchKey, Change> dirty_ ABSL_GUARDED_BY(mu_);
   uint64_t last_ticket_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time next_day_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::Time next_stall_check_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();

@@ -115,6 +115,7 @@ class FakeBoards {
 };
 
 constexpr absl::Duration kInterval = absl::Milliseconds(200);
+constexpr absl::Duration kDecisionInterval = absl::Milliseconds(25);
 
 class ScoreboardWatchHubTest : public ::testing::Test {
  protected:
@@ -124,6 +125,7 @@ class ScoreboardWatchHubTest : public ::testing::Test {
     return {.compute = [this](const WatchKey& key) { return boards_.Compute(key); },
             .calendar = *DayCalendar::Load("UTC"),
             .min_interval = kInterval,
+            .decision_interval = kDecisionInterval,
             .max_watches = 3,
             .stall_check = absl::Seconds(1),
             .max_inbox_ids = 4,
@@ -141,11 +143,19 @@ class ScoreboardWatchHubTest : public ::testing::Test {
     EXPECT_OK(hub_.First(stream));
     return stream;
   }
-  void Mark(std::vector<std::string> departments, std::vector<std::string> teams = {}) {
+  void Mark(std::vector<std::string> departments, std::vector<std::string> teams = {},
+            Change change = Change::kDecision) {
     ChangeMarks marks;
     marks.departments.insert(departments.begin(), departments.end());
     marks.teams.insert(teams.begin(), teams.end());
+    if (change == Change::kDecision) {
+      marks.decided_departments = marks.departments;
+      marks.decided_teams = marks.teams;
+    }
     hub_.Mark(std::move(marks));
+  }
+  void MarkVolume(std::vector<std::string> departments, std::vector<std::string> teams = {}) {
+    Mark(std::move(departments), std::move(teams), Change::kVolume);
   }
 
   // Noon, so that no test crosses midnight unless it means to.
@@ -173,17 +183,17 @@ TEST_F(ScoreboardWatchHubTest, AChangeAfterAQuietSpellGoesOutAtOnce) {
 
 // Fails when each mark is recomputed (5 recomputations, 5 pushes) or the
 // interval's changes are dropped instead of sent at its end.
-TEST_F(ScoreboardWatchHubTest, ChangesWithinAnIntervalGoOutOnceAtItsEnd) {
+TEST_F(ScoreboardWatchHubTest, VolumeWithinAnIntervalGoesOutOnceAtItsEnd) {
   auto stream = Watch(Key("a"));
   boards_.Set("a", 51);
-  Mark({"a"});
+  MarkVolume({"a"});
   hub_.RunDue();  // leading edge
   const int computed = boards_.computed("a");
   absl::Time next;
   for (int i = 2; i <= 6; ++i) {
     clock_.Advance(absl::Milliseconds(30));
     boards_.Set("a", 50 + i);
-    Mark({"a"});
+    MarkVolume({"a"}, {"a1"});
     next = hub_.RunDue();
   }
   EXPECT_EQ(boards_.computed("a"), computed);
@@ -193,6 +203,46 @@ TEST_F(ScoreboardWatchHubTest, ChangesWithinAnIntervalGoOutOnceAtItsEnd) {
   hub_.RunDue();
   EXPECT_EQ(boards_.computed("a"), computed + 1);
   EXPECT_THAT(stream->means(), ElementsAre(50, 51, 56));
+}
+
+// A decision amid a stream of offers goes out a decision interval after
+// the last recomputation, not at the volume interval's end; decisions are
+// still coalesced to one recomputation per decision interval. Fails when
+// a decision waits like volume (no push at +25 ms), when volume is pushed
+// like a decision, or when a team's decision mark loses its urgency on the
+// way to its department.
+TEST_F(ScoreboardWatchHubTest, ADecisionGoesOutAfterTheDecisionIntervalNotTheVolumeOne) {
+  auto stream = Watch(Key("a"));
+  MarkVolume({"a"});
+  hub_.RunDue();  // leading edge: computed at t0, equal, not pushed
+  const int computed = boards_.computed("a");
+  clock_.Advance(absl::Milliseconds(10));
+  boards_.Set("a", 51);
+  MarkVolume({"a"}, {"a1"});
+  EXPECT_EQ(hub_.RunDue(), clock_.Now() - absl::Milliseconds(10) + kInterval);
+  clock_.Advance(absl::Milliseconds(5));
+  boards_.Set("a", 52);
+  Mark({}, {"a2"});  // a decision of team a2, at t0 + 15 ms
+  EXPECT_EQ(hub_.RunDue(), clock_.Now() - absl::Milliseconds(15) + kDecisionInterval);
+  EXPECT_EQ(boards_.computed("a"), computed);
+  clock_.Advance(absl::Milliseconds(10));  // t0 + 25 ms
+  hub_.RunDue();
+  EXPECT_EQ(boards_.computed("a"), computed + 1);
+  EXPECT_THAT(stream->means(), ElementsAre(50, 52));
+  // Two decisions within the next 25 ms: one recomputation at its end.
+  clock_.Advance(absl::Milliseconds(5));
+  boards_.Set("a", 53);
+  Mark({"a"});
+  hub_.RunDue();
+  clock_.Advance(absl::Milliseconds(5));
+  boards_.Set("a", 54);
+  Mark({"a"});
+  hub_.RunDue();
+  EXPECT_EQ(boards_.computed("a"), computed + 1);
+  clock_.Advance(absl::Milliseconds(15));
+  hub_.RunDue();
+  EXPECT_EQ(boards_.computed("a"), computed + 2);
+  EXPECT_THAT(stream->means(), ElementsAre(50, 52, 54));
 }
 
 TEST_F(ScoreboardWatchHubTest, OnlyMarkedDepartmentsAreRecomputed) {
