@@ -2,6 +2,7 @@
 // consuming the handoff and feedback services' event logs over gRPC
 // (StreamEvents, with a service token).
 #include "absl/flags/flag.h"
+#include "cmd/rating_flags/rating_flags.h"
 #include "cmd/server_main/server_main.h"
 #include "cmd/service_token/service_token.h"
 #include "common/events/grpc_event_source.h"
@@ -13,8 +14,6 @@ ABSL_FLAG(std::string, feedback_address, "", "host:port of the feedback service 
 ABSL_FLAG(std::string, source_token_file, "",
           "file with a JWT with the service role for streaming the handoff and feedback event "
           "logs; when absent, a token is signed with --jwt_key_file (HS256 only)");
-ABSL_FLAG(std::string, time_zone, "UTC",
-          "the organisation's IANA time zone (e.g. Asia/Shanghai): the day buckets");
 
 namespace {
 
@@ -51,14 +50,12 @@ int main(int argc, char** argv) {
                 "[--listen=0.0.0.0:7403] [--data_dir=DIR]",
        .listen = "127.0.0.1:7403",
        .data_dir = "./data/rating"});
+  baton::rating::RatingModuleOptions options = baton::cmd::RatingOptionsFromFlags();
+  options.handoff_source = GrpcSource("baton.handoff.v1.HandoffService",
+                                      absl::GetFlag(FLAGS_handoff_address), "--handoff_address");
+  options.feedback_source = GrpcSource("baton.feedback.v1.FeedbackService",
+                                       absl::GetFlag(FLAGS_feedback_address), "--feedback_address");
   std::vector<std::unique_ptr<baton::server::ServiceModule>> modules;
-  modules.push_back(
-      std::make_unique<baton::rating::RatingModule>(baton::rating::RatingModuleOptions{
-          .handoff_source = GrpcSource("baton.handoff.v1.HandoffService",
-                                       absl::GetFlag(FLAGS_handoff_address), "--handoff_address"),
-          .feedback_source =
-              GrpcSource("baton.feedback.v1.FeedbackService", absl::GetFlag(FLAGS_feedback_address),
-                         "--feedback_address"),
-          .time_zone = absl::GetFlag(FLAGS_time_zone)}));
+  modules.push_back(std::make_unique<baton::rating::RatingModule>(std::move(options)));
   return baton::cmd::RunServer(std::move(modules));
 }

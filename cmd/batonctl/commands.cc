@@ -140,6 +140,7 @@ const std::vector<Command>& Commands() {
       {{"rating", "rules", "get"}, "[CHAIN]", RulesGet},
       {{"rating", "rules", "set"}, "[CHAIN]", RulesSet},
       {{"rating", "rebuild"}, "", Rebuild},
+      {{"rating", "status"}, "", RatingStatus},
       {{"dispute"}, "RATING", Dispute},
       {{"rule"}, "RATING", Rule},
       {{"feedback", "submit"}, "", FeedbackSubmit},

@@ -51,6 +51,7 @@ int Funnel(Client& client, const std::string& operand);
 int RulesGet(Client& client, const std::string& operand);
 int RulesSet(Client& client, const std::string& operand);
 int Rebuild(Client& client, const std::string& operand);
+int RatingStatus(Client& client, const std::string& operand);
 
 }  // namespace baton::batonctl
 

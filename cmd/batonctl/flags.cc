@@ -125,6 +125,7 @@ const char kUsage[] =
     "[--timeliness_weight=W] [--return_penalty=P] [--prior_weight=C] [--satisfied_from=S]\n"
     "                             a new version: the rules in force with the given fields changed\n"
     "  rating rebuild             replay both logs into fresh rollups under the current rules\n"
+    "  rating status              where each consumed event log and the last rebuild stand\n"
     "Names may omit their collection: ITEM workItems/x or x, TEAM teams/x or x.\n"
     "Output: one JSON object per line. Exit codes: 0 ok, 1 call failed, 2 usage error.";
 

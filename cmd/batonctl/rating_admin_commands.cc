@@ -1,6 +1,7 @@
-// The rating service's administration (admin only, but for rules get):
-// the scoring rules in force, a new version of them, and a rebuild of the
-// rollups under them.
+// The rating service's administration (admin only, but for rules get and
+// status): the scoring rules in force, a new version of them, a rebuild of
+// the rollups under them, and where the consumers and the last rebuild
+// stand.
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
@@ -90,6 +91,11 @@ int Rebuild(Client& client, const std::string&) {
   request.set_request_id(client.request_id());
   return CallAndPrint(client, &Stub::RebuildRollups, request,
                       [](const rv1::RebuildRollupsResponse& r) { return r; });
+}
+
+int RatingStatus(Client& client, const std::string&) {
+  return CallAndPrint(client, &Stub::GetConsumerStatus, rv1::GetConsumerStatusRequest(),
+                      [](const rv1::GetConsumerStatusResponse& r) { return r; });
 }
 
 }  // namespace baton::batonctl

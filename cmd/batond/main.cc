@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "cmd/batond/demo_seed.h"
 #include "cmd/feedback_flags/feedback_flags.h"
+#include "cmd/rating_flags/rating_flags.h"
 #include "cmd/server_main/server_main.h"
 #include "services/feedback/feedback_module.h"
 #include "services/feedback/local_handoff_facts.h"
@@ -12,9 +13,6 @@
 #include "services/rating/local_sources.h"
 #include "services/rating/rating_module.h"
 
-ABSL_FLAG(std::string, time_zone, "UTC",
-          "the organisation's IANA time zone (e.g. Asia/Shanghai): the rating service's day "
-          "buckets");
 ABSL_FLAG(bool, seed_demo, false,
           "create the demo clinic organisation and its new-patient chain at start-up");
 
@@ -34,10 +32,10 @@ int main(int argc, char** argv) {
                                              .facts = baton::feedback::LocalFacts(handoff_module)});
   baton::feedback::FeedbackModule* feedback_module = feedback.get();
   // Rating reads both logs in-process too, after they opened.
-  auto rating = std::make_unique<baton::rating::RatingModule>(baton::rating::RatingModuleOptions{
-      .handoff_source = baton::rating::LocalHandoffSource(handoff_module),
-      .feedback_source = baton::rating::LocalFeedbackSource(feedback_module),
-      .time_zone = absl::GetFlag(FLAGS_time_zone)});
+  baton::rating::RatingModuleOptions rating_options = baton::cmd::RatingOptionsFromFlags();
+  rating_options.handoff_source = baton::rating::LocalHandoffSource(handoff_module);
+  rating_options.feedback_source = baton::rating::LocalFeedbackSource(feedback_module);
+  auto rating = std::make_unique<baton::rating::RatingModule>(std::move(rating_options));
   std::vector<std::unique_ptr<baton::server::ServiceModule>> modules;
   modules.push_back(std::move(handoff));
   modules.push_back(std::move(feedback));

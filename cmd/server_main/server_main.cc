@@ -84,12 +84,13 @@ void ParseServerFlags(int argc, char** argv, const MainDefaults& defaults) {
 #endif
   server::BlockTerminationSignals();
   absl::SetProgramUsageMessage(defaults.usage);
-  // The shared flags live here, not in a file named after the binary, which
-  // is where Abseil's --help looks by default; a binary's own flags live in
-  // its main.cc.
+  // Abseil's --help looks for flags in a file named after the binary by
+  // default; ours live in cmd/: the shared ones here, a service's in its
+  // cmd/*_flags library (shared by batond and its own binary), a binary's
+  // own in its main.cc. Libraries outside cmd/ define none.
   absl::FlagsUsageConfig usage;
   usage.contains_help_flags = [](absl::string_view path) {
-    return absl::StrContains(path, "cmd/server_main/") || absl::EndsWith(path, "/main.cc");
+    return absl::StrContains(path, "cmd/");
   };
   usage.contains_helpshort_flags = usage.contains_help_flags;
   absl::SetFlagsUsageConfig(usage);

@@ -1,5 +1,6 @@
 #include "services/rating/consumer_status.h"
 
+#include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
 
 namespace baton::rating {
@@ -18,18 +19,10 @@ void ConsumerStatusToProto(const events::ConsumerStatus& status, v1::ConsumerSta
   out->set_caught_up(status.caught_up);
 }
 
-ConsumerStatuses::ConsumerStatuses(std::vector<const events::EventConsumer*> consumers)
-    : source_([consumers = std::move(consumers)] {
-        std::vector<events::ConsumerStatus> statuses;
-        for (const events::EventConsumer* consumer : consumers) {
-          statuses.push_back(consumer->Status());
-        }
-        return statuses;
-      }) {}
-
 absl::Status ConsumerStatuses::GetConsumerStatus(const auth::Caller&,
                                                  const v1::GetConsumerStatusRequest&,
                                                  v1::GetConsumerStatusResponse* response) const {
+  ASSIGN_OR_RETURN(*response->mutable_rebuild(), rebuild_());
   for (const events::ConsumerStatus& status : source_()) {
     ConsumerStatusToProto(status, response->add_consumers());
   }

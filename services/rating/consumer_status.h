@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "baton/rating/v1/rating_service.pb.h"
 #include "common/auth/caller.h"
 #include "common/events/event_consumer.h"
@@ -19,25 +20,28 @@ namespace baton::rating {
 // unset when nothing was applied, lag in events and time.
 void ConsumerStatusToProto(const events::ConsumerStatus& status, v1::ConsumerStatus* out);
 
-// Thread-safe (EventConsumer::Status is; `source` must be).
+// Thread-safe (`source` and `rebuild` must be).
 class ConsumerStatuses {
  public:
-  // Where the statuses come from, in the order reported.
+  // Where the statuses come from, in the order reported (consumers come and
+  // go with rebuilds: RollupConsumers::Statuses), and the last rebuild's
+  // (RollupConsumers::LastRebuild).
   using Source = std::function<std::vector<events::ConsumerStatus>()>;
+  using RebuildSource = std::function<absl::StatusOr<v1::RebuildStatus>()>;
 
-  // The consumers, in the order reported; not owned, each must outlive this.
-  explicit ConsumerStatuses(std::vector<const events::EventConsumer*> consumers);
-  // Consumers that come and go (a rebuild's: RollupConsumers::Statuses).
-  explicit ConsumerStatuses(Source source) : source_(std::move(source)) {}
+  ConsumerStatuses(Source source, RebuildSource rebuild)
+      : source_(std::move(source)), rebuild_(std::move(rebuild)) {}
 
-  // One ConsumerStatus per consumer. Any authenticated caller: it carries no
-  // people's data. Always OK.
+  // One ConsumerStatus per consumer, and the last rebuild. Any
+  // authenticated caller: it carries no people's data. Errors: the
+  // rebuild source's (DATA_LOSS, a storage error).
   absl::Status GetConsumerStatus(const auth::Caller& caller,
                                  const v1::GetConsumerStatusRequest& request,
                                  v1::GetConsumerStatusResponse* response) const;
 
  private:
   const Source source_;
+  const RebuildSource rebuild_;
 };
 
 }  // namespace baton::rating

@@ -64,7 +64,8 @@ absl::Status RatingModule::Open(const server::ModuleContext& context) {
                                           .backoff_max = options_.backoff_max,
                                           .clock = context.clock}));
   statuses_ = std::make_unique<ConsumerStatuses>(
-      [consumers = consumers_.get()] { return consumers->Statuses(); });
+      [consumers = consumers_.get()] { return consumers->Statuses(); },
+      [consumers = consumers_.get()] { return consumers->LastRebuild(); });
   reads_ = std::make_unique<RatingReads>(queries_.get(), scoreboards_.get());
   service_ =
       std::make_unique<RatingServiceImpl>(statuses_.get(), reads_.get(), watches_.get(),

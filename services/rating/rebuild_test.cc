@@ -175,31 +175,50 @@ TEST_F(RatingRebuildTest, ARestartRightAfterTheRequestStillRebuilds) {
   EXPECT_EQ(live_->Figures(), FreshFigures());
 }
 
-TEST_F(RatingRebuildTest, AFailedRebuildLeavesTheOldSetLiveUntilARestartResumesIt) {
+// Before the rebuild ended on a failure, it stayed running (refusing every
+// new request) until a restart; this test then fails at AwaitNoRebuild.
+TEST_F(RatingRebuildTest, AFailedRebuildEndsWithItsReasonAndMayBeAskedAgain) {
   ASSERT_THAT(live_->SetRules(NewPatientRules()), IsOk());
-  live_->handoff_source().FailAtHold(absl::DataLossError("event 8 cannot be read"));
+  auto last = live_->consumers().LastRebuild();
+  ASSERT_THAT(last, IsOk());
+  EXPECT_EQ(last->state(), "NONE");
   RebuildUpTo(7, kMorningFeedbackEvents);
   const auto rebuild = live_->consumers().AwaitRebuildConsumers(Soon());
   ASSERT_EQ(rebuild.size(), 2u);
+  live_->handoff_source().FailAtHold(absl::DataLossError("event 8 cannot be read"));
   ASSERT_TRUE(rebuild[0]->AwaitStatus(
       [](const events::ConsumerStatus& s) { return s.state == events::ConsumerState::kFailed; },
       Soon()));
+  ASSERT_TRUE(live_->consumers().AwaitNoRebuild(Soon())) << "a failure ends the rebuild";
+  last = live_->consumers().LastRebuild();
+  ASSERT_THAT(last, IsOk());
+  EXPECT_EQ(last->state(), "FAILED");
+  EXPECT_EQ(last->error(),
+            std::string(testing::kHandoffSource) + ": DATA_LOSS: event 8 cannot be read");
+  EXPECT_TRUE(last->has_start_time());
+  EXPECT_TRUE(last->has_end_time());
+  EXPECT_EQ(live_->consumers().Statuses().size(), 2u) << "only the live consumers run on";
 
   // The live set goes on: new events are applied and read.
   logs_.AppendAfternoon();
   live_->AwaitApplied(kAllHandoffEvents, kAllFeedbackEvents);
   EXPECT_EQ(Version("h4"), 2);
   EXPECT_EQ(Version("h3"), 1);
-  const std::vector<events::ConsumerStatus> statuses = live_->consumers().Statuses();
-  ASSERT_EQ(statuses.size(), 4u);
-  EXPECT_EQ(statuses[2].state, events::ConsumerState::kFailed);
-  EXPECT_THAT(statuses[2].error, HasSubstr("event 8"));
-  EXPECT_THAT(live_->Rebuild(), StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
 
-  live_->Close();  // the cause fixed, a restart resumes the rebuild
+  // A restart does not resume it: the record says it failed.
+  live_->Close();
   live_->Open();
+  EXPECT_FALSE(live_->consumers().rebuilding());
   live_->StartAndCatchUp();
+  EXPECT_EQ(live_->consumers().LastRebuild()->state(), "FAILED");
+
+  // The cause fixed, it is asked for again, and it rebuilds from a cleared set.
+  ASSERT_THAT(live_->Rebuild(), IsOk());
   ASSERT_TRUE(live_->consumers().AwaitNoRebuild(Soon()));
+  last = live_->consumers().LastRebuild();
+  ASSERT_THAT(last, IsOk());
+  EXPECT_EQ(last->state(), "DONE");
+  EXPECT_EQ(last->error(), "");
   EXPECT_EQ(live_->Figures(), FreshFigures());
 }
 

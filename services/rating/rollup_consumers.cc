@@ -155,8 +155,8 @@ void RollupConsumers::Kick() {
       for (;;) {
         Rebuild();
         // Rebuild returns with a rebuild still to run only when a new one
-        // was asked for between its switch and here (Kick saw this worker
-        // still running): run that one too.
+        // was asked for after it read the record (Kick saw this worker
+        // still running, EndedLocked kept rebuilding_): run that one too.
         absl::MutexLock lock(&mu_);
         if (stopping_ || !rebuilding_) {
           worker_running_ = false;
@@ -179,6 +179,7 @@ void RollupConsumers::RebuildRollups(const auth::Caller& caller,
           {
             absl::MutexLock lock(&mu_);
             rebuilding_ = true;  // the worker checks the record itself
+            ++requests_;
           }
           Kick();
         }
@@ -196,6 +197,8 @@ void RollupConsumers::RebuildRollups(const auth::Caller& caller,
         sets.set_rebuilding(true);
         sets.set_cleared(false);
         *sets.mutable_rebuild_start_time() = ToProto(tx.now());
+        sets.clear_fail_time();
+        sets.clear_failure();
         StoreRollupSets(tx, sets_.admin(), sets);
         for (events::EventSource* source : options_.sources) {
           events::ConsumerStatus starting;
@@ -223,7 +226,8 @@ bool RollupConsumers::CommitUntilDone(
   }
 }
 
-bool RollupConsumers::AwaitPair(const Pair& pair, const std::vector<Predicate>& done) {
+RollupConsumers::PairOutcome RollupConsumers::AwaitPair(const Pair& pair,
+                                                        const std::vector<Predicate>& done) {
   for (size_t i = 0; i < pair.consumers.size(); ++i) {
     const events::EventConsumer& consumer = *pair.consumers[i];
     consumer.AwaitStatus(
@@ -235,15 +239,52 @@ bool RollupConsumers::AwaitPair(const Pair& pair, const std::vector<Predicate>& 
     const events::ConsumerStatus status = consumer.Status();
     if (done[i](status)) continue;
     if (status.state == events::ConsumerState::kFailed) {
-      log::Error("rollup rebuild: a consumer failed; the rebuild waits for a restart",
-                 {{"source", status.source}, {"error", status.error}});
+      return {PairOutcome::kFailed, absl::StrCat(status.source, ": ", status.error)};
     }
+    return {PairOutcome::kStopped, ""};
+  }
+  return {PairOutcome::kDone, ""};
+}
+
+bool RollupConsumers::EndFailed(const std::string& failure, uint64_t seen) {
+  log::Error("rollup rebuild: a consumer failed; the rebuild ends and reads stay on the old set",
+             {{"error", failure}});
+  if (!CommitUntilDone([&](storage::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::StoredRollupSets now, LoadRollupSets(tx, sets_.admin()));
+        now.set_rebuilding(false);
+        now.set_cleared(false);  // the next rebuild clears the half-built set
+        *now.mutable_fail_time() = ToProto(tx.now());
+        now.set_failure(failure);
+        StoreRollupSets(tx, sets_.admin(), now);
+        return absl::OkStatus();
+      })) {
     return false;
   }
+  std::shared_ptr<Pair> failed;
+  {
+    absl::MutexLock lock(&mu_);
+    failed = rebuild_;
+  }
+  failed->Stop();  // never under mu_ (Stop says why)
+  absl::MutexLock lock(&mu_);
+  failed_ = std::move(rebuild_);
+  EndedLocked(seen);
   return true;
 }
 
+void RollupConsumers::EndedLocked(uint64_t seen) {
+  // A request that came after `seen` may have committed after the record
+  // this worker acted on: it stays rebuilding_, and the worker's loop
+  // reads the record again.
+  if (requests_ == seen) rebuilding_ = false;
+}
+
 void RollupConsumers::Rebuild() {
+  uint64_t seen = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    seen = requests_;
+  }
   v1::StoredRollupSets sets;
   if (!CommitUntilDone([&](storage::Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(sets, LoadRollupSets(tx, sets_.admin()));
@@ -253,7 +294,7 @@ void RollupConsumers::Rebuild() {
   }
   if (!sets.rebuilding()) {  // e.g. a retried request, answered from the ledger
     absl::MutexLock lock(&mu_);
-    rebuilding_ = false;
+    EndedLocked(seen);
     return;
   }
   const int target = OtherSet(static_cast<int>(sets.active_set()));
@@ -287,8 +328,9 @@ void RollupConsumers::Rebuild() {
     rebuild_ = rebuild;
     rebuild->Start();
   }
-  if (!AwaitPair(*rebuild, {CaughtUp, CaughtUp})) {
-    Pause(absl::InfiniteDuration());  // failed: the live pair serves on until a restart
+  if (const PairOutcome caught_up = AwaitPair(*rebuild, {CaughtUp, CaughtUp});
+      caught_up.ending != PairOutcome::kDone) {
+    if (caught_up.ending == PairOutcome::kFailed) EndFailed(caught_up.failure, seen);
     return;
   }
 
@@ -311,8 +353,20 @@ void RollupConsumers::Rebuild() {
       return s.applied_sequence >= target_sequence;
     });
   }
-  const bool ready = AwaitPair(*rebuild, passed);
-  if (!ready || !CommitUntilDone([&](storage::Transaction& tx) -> absl::Status {
+  const PairOutcome passed_live = AwaitPair(*rebuild, passed);
+  if (passed_live.ending != PairOutcome::kDone) {
+    // The live set goes on (or we stop). Stop joins this thread before it
+    // stops the live pair, so a Start here is always stopped again.
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      ++live_generation_;
+      live->Start();
+    }
+    if (passed_live.ending == PairOutcome::kFailed) EndFailed(passed_live.failure, seen);
+    return;
+  }
+  if (!CommitUntilDone([&](storage::Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(v1::StoredRollupSets now, LoadRollupSets(tx, sets_.admin()));
         now.set_active_set(static_cast<uint32_t>(target));
         now.set_rebuilding(false);
@@ -321,17 +375,7 @@ void RollupConsumers::Rebuild() {
         StoreRollupSets(tx, sets_.admin(), now);
         return absl::OkStatus();
       })) {
-    // A rebuild consumer failed (or we stop): the old set goes on live
-    // until a restart resumes the rebuild. Stop joins this thread before
-    // it stops the live pair, so a Start here is always stopped again.
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) return;
-      ++live_generation_;
-      live->Start();
-    }
-    Pause(absl::InfiniteDuration());
-    return;
+    return;  // only when we stop: a restart resumes the rebuild
   }
   // No snapshot taken from the switch on reads the old set (older ones keep what
   // they see) and nothing writes it: free its space now rather than keep
@@ -347,7 +391,7 @@ void RollupConsumers::Rebuild() {
     retired_ = std::move(live_);
     live_ = std::move(rebuild_);
     ++live_generation_;
-    rebuilding_ = false;
+    EndedLocked(seen);
   }
   log::Info("rollup rebuild: reads switched over", {{"active_set", target}});
   if (options_.on_switch) options_.on_switch();
@@ -369,6 +413,28 @@ std::vector<events::ConsumerStatus> RollupConsumers::Statuses() const {
     }
   }
   return statuses;
+}
+
+absl::StatusOr<v1::RebuildStatus> RollupConsumers::LastRebuild() const {
+  std::shared_ptr<const rocksdb::Snapshot> pin;
+  ASSIGN_OR_RETURN(const v1::StoredRollupSets sets, sets_.Read(options_.store->DurableReads(&pin)));
+  v1::RebuildStatus status;
+  if (!sets.has_rebuild_start_time()) {
+    status.set_state("NONE");
+    return status;
+  }
+  *status.mutable_start_time() = sets.rebuild_start_time();
+  if (sets.rebuilding()) {
+    status.set_state("RUNNING");
+  } else if (sets.has_fail_time()) {
+    status.set_state("FAILED");
+    *status.mutable_end_time() = sets.fail_time();
+    status.set_error(sets.failure());
+  } else {
+    status.set_state("DONE");
+    *status.mutable_end_time() = sets.switch_time();
+  }
+  return status;
 }
 
 std::vector<const events::EventConsumer*> RollupConsumers::Live() const {

@@ -28,9 +28,12 @@
 //      emptied (ClearSet) to free its space.
 // A restart during a rebuild resumes it: the record says it runs and
 // whether the other set was cleared; the rebuild consumers resume from
-// their own checkpoints. A rebuild consumer that FAILS leaves the rebuild
-// running (GetConsumerStatus says why; the live set keeps serving) until
-// a restart resumes it.
+// their own checkpoints. A rebuild consumer that FAILS (an error no retry
+// fixes: a log that cannot be read, an event that does not apply) ends
+// the rebuild: one mutation records it as failed with the consumer's
+// error, the live pair serves on (restarted if step 4 had stopped it),
+// and RebuildRollups may be called again once the cause is fixed; that
+// rebuild clears the other set first, as any does.
 //
 // Thread-safe. Not owned: everything in the options, which must outlive
 // this object.
@@ -102,6 +105,9 @@ class RollupConsumers {
   // The live consumers' statuses, then a running rebuild's (their source
   // ending in kRebuildSuffix).
   std::vector<events::ConsumerStatus> Statuses() const;
+  // The last rebuild, as the durable record says. DATA_LOSS when the
+  // record does not parse; RocksDB's errors.
+  absl::StatusOr<v1::RebuildStatus> LastRebuild() const;
   // The live consumers, handoff's then feedback's. A rebuild's switch
   // replaces them; the replaced ones stay alive (stopped) until the switch
   // after.
@@ -132,10 +138,22 @@ class RollupConsumers {
   // Runs `mutation` until it commits, backing off after failures; false
   // when Stop came first.
   bool CommitUntilDone(const std::function<absl::Status(storage::Transaction&)>& mutation);
-  // Waits until `done` holds for every consumer of `pair` (true), or one
-  // FAILED (logged) or stopped (false).
-  bool AwaitPair(const Pair& pair,
-                 const std::vector<std::function<bool(const events::ConsumerStatus&)>>& done);
+  // How waiting for a pair ended: `done` held for every consumer, one
+  // FAILED (`failure` names its source and error), or Stop came.
+  struct PairOutcome {
+    enum { kDone, kFailed, kStopped } ending;
+    std::string failure;
+  };
+  PairOutcome AwaitPair(
+      const Pair& pair,
+      const std::vector<std::function<bool(const events::ConsumerStatus&)>>& done);
+  // Records the running rebuild as failed with `failure` (one mutation)
+  // and ends it here; false when Stop came first. `seen`: requests_ when
+  // the worker read the record.
+  bool EndFailed(const std::string& failure, uint64_t seen);
+  // The rebuild the worker read the record for (when requests_ was
+  // `seen`) has ended: no rebuild runs unless one was asked for since.
+  void EndedLocked(uint64_t seen) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sleeps `delay` unless Stop comes first (false).
   bool Pause(absl::Duration delay);
 
@@ -151,11 +169,17 @@ class RollupConsumers {
   std::shared_ptr<Pair> live_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<Pair> rebuild_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<Pair> retired_ ABSL_GUARDED_BY(mu_);
+  // The last failed rebuild's pair, stopped; kept so that consumer
+  // pointers handed out stay valid until the next failure.
+  std::shared_ptr<Pair> failed_ ABSL_GUARDED_BY(mu_);
   // One more at each switch, and when a failed rebuild restarts the live
   // pair it had stopped.
   int live_generation_ ABSL_GUARDED_BY(mu_) = 0;
-  // The rebuild runs: from the mark's commit (or Start finding it) to the switch.
+  // The rebuild runs: from the mark's commit (or Start finding it) to the
+  // switch or the failure.
   bool rebuilding_ ABSL_GUARDED_BY(mu_) = false;
+  // Rebuild requests answered OK so far.
+  uint64_t requests_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace baton::rating

@@ -97,12 +97,34 @@ Result RunCtl(const std::vector<std::string>& args) { return RunProgram(BATONCTL
 TEST(HelpTest, BinariesListTheirFlags) {
   const Result batond = RunProgram(BATOND_PATH, {"--help"});
   const std::string batond_text = batond.out + batond.err;
-  for (const char* flag : {"--data_dir", "--listen", "--jwt_key_file", "--tls_cert_file",
-                           "--insecure_dev_mode", "--seed_demo", "--drain_seconds"}) {
+  for (const char* flag :
+       {"--data_dir", "--listen", "--jwt_key_file", "--tls_cert_file", "--insecure_dev_mode",
+        "--seed_demo", "--drain_seconds", "--rating_window", "--complaint_sla", "--time_zone",
+        "--watch_interval", "--watch_decision_interval", "--max_watches"}) {
     EXPECT_THAT(batond_text, HasSubstr(flag)) << "batond --help";
   }
   const Result ctl = RunProgram(BATONCTL_PATH, {"--help"});
   EXPECT_THAT(ctl.out + ctl.err, HasSubstr("--target"));
+}
+
+// A flag out of range stops the binary before it opens anything, naming
+// the flag.
+TEST(HelpTest, OutOfRangeRatingFlagsAreRefusedByName) {
+  const struct {
+    const char* flag;
+    const char* named;
+  } cases[] = {
+      {"--watch_interval=0s", "--watch_interval must be"},
+      {"--watch_decision_interval=300ms", "--watch_decision_interval must be"},
+      {"--max_watches=0", "--max_watches must be"},
+  };
+  for (const auto& c : cases) {
+    const Result batond =
+        RunProgram(BATOND_PATH, {"--insecure_dev_mode", "--listen=127.0.0.1:0",
+                                 "--data_dir=/nonexistent/never-created", c.flag});
+    EXPECT_EQ(batond.exit_code, 2) << c.flag << ": " << batond.err;
+    EXPECT_THAT(batond.err, HasSubstr(c.named)) << c.flag;
+  }
 }
 
 template <typename Message>
@@ -345,6 +367,11 @@ TEST_F(BatonctlTest, RatingRulesSetByAnAdminThenRebuild) {
   const auto started = ParseJson<rv1::RebuildRollupsResponse>(rebuild.out);
   ASSERT_EQ(started.consumers_size(), 2);
   EXPECT_EQ(started.consumers(0).source(), "baton.handoff.v1.HandoffService (rebuild)");
+  const Result status = Ctl({}, {"rating", "status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  const auto standing = ParseJson<rv1::GetConsumerStatusResponse>(status.out);
+  EXPECT_EQ(standing.consumers(0).source(), "baton.handoff.v1.HandoffService");
+  EXPECT_THAT(standing.rebuild().state(), ::testing::AnyOf("RUNNING", "DONE"));
 
   const Result now = Ctl({}, {"rating", "rules", "get", "new-patient"});
   ASSERT_EQ(now.exit_code, 0) << now.err;

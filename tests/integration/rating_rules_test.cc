@@ -8,6 +8,7 @@
 
 #include "baton/feedback/v1/feedback_service.grpc.pb.h"
 #include "baton/rating/v1/rating_service.grpc.pb.h"
+#include "common/time/proto_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/health_watch.h"
@@ -191,6 +192,8 @@ TEST_F(RatingRulesTest, ARebuildReplaysBothLogsAndHandsTheConsumersOver) {
     EXPECT_EQ(consumer.state(), "LIVE") << consumer.source() << ": " << consumer.error();
   }
   EXPECT_EQ(consumers.consumers(0).applied_sequence(), handoff_end);
+  EXPECT_EQ(consumers.rebuild().state(), "DONE");
+  EXPECT_LE(FromProto(consumers.rebuild().start_time()), FromProto(consumers.rebuild().end_time()));
   EXPECT_EQ(ScoreVersion(offer.name()), 2) << "history re-scored under the chain's rules";
   EXPECT_NEAR(FrontDeskScore(), 80, 1e-9) << "the switch dropped the cached scoreboard";
 

@@ -88,6 +88,7 @@ TEST_F(RatingTest, ConsumesBothLogsAndReportsItOverGrpc) {
   }
   EXPECT_EQ(handoff.applied_sequence(), HandoffEnd());
   EXPECT_EQ(feedback.applied_sequence(), FeedbackEnd());
+  EXPECT_EQ(response.rebuild().state(), "NONE");
   EXPECT_TRUE(WaitForHealth(server_.channel(), kRatingService, Health::SERVING));
 }
 
