@@ -35,8 +35,10 @@ ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 ABSL_FLAG(std::string, tls_client_ca_file, "",
           "PEM CA; when set, clients need a certificate (mTLS); needs --tls_cert_file");
 ABSL_FLAG(bool, allow_plaintext_tokens_on_network, false,
-          "accept bearer tokens without TLS on a non-loopback --listen address: only when a "
-          "service mesh or proxy terminates TLS in front of this server (logged as a warning)");
+          "accept bearer tokens without TLS on a non-loopback --listen address (and, in the "
+          "binaries that call other Baton services, send them without TLS to a non-loopback "
+          "peer: no --upstream_tls_ca_file): only when a service mesh or proxy encrypts this "
+          "server's traffic (logged as a warning)");
 ABSL_FLAG(double, lame_duck_seconds, 2,
           "on SIGTERM, how long to keep serving new calls after health turns NOT_SERVING");
 ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long running calls get to finish");
@@ -84,12 +86,15 @@ void ParseServerFlags(int argc, char** argv, const MainDefaults& defaults) {
 #endif
   server::BlockTerminationSignals();
   absl::SetProgramUsageMessage(defaults.usage);
-  // The shared flags live here, not in a file named after the binary, which
-  // is where Abseil's --help looks by default; a binary's own flags live in
-  // its main.cc.
+  // The shared flags live here and in the libraries beside it (the feedback
+  // rules, the upstream channels), not in a file named after the binary,
+  // which is where Abseil's --help looks by default; a binary's own flags
+  // live in its main.cc.
   absl::FlagsUsageConfig usage;
   usage.contains_help_flags = [](absl::string_view path) {
-    return absl::StrContains(path, "cmd/server_main/") || absl::EndsWith(path, "/main.cc");
+    return absl::StrContains(path, "cmd/server_main/") ||
+           absl::StrContains(path, "cmd/feedback_flags/") ||
+           absl::StrContains(path, "cmd/upstream/") || absl::EndsWith(path, "/main.cc");
   };
   usage.contains_helpshort_flags = usage.contains_help_flags;
   absl::SetFlagsUsageConfig(usage);
@@ -100,6 +105,10 @@ void ParseServerFlags(int argc, char** argv, const MainDefaults& defaults) {
 
 std::string Hs256KeyFile() {
   return absl::GetFlag(FLAGS_jwt_algorithm) == "HS256" ? absl::GetFlag(FLAGS_jwt_key_file) : "";
+}
+
+bool AllowPlaintextTokensOnNetwork() {
+  return absl::GetFlag(FLAGS_allow_plaintext_tokens_on_network);
 }
 
 int RunServer(std::vector<std::unique_ptr<server::ServiceModule>> modules,
