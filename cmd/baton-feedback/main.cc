@@ -4,7 +4,7 @@
 #include "cmd/feedback_flags/feedback_flags.h"
 #include "cmd/server_main/server_main.h"
 #include "cmd/service_token/service_token.h"
-#include "grpcpp/create_channel.h"
+#include "cmd/upstream/upstream_channel.h"
 #include "services/feedback/feedback_module.h"
 #include "services/feedback/remote_handoff_facts.h"
 
@@ -34,8 +34,10 @@ int main(int argc, char** argv) {
                                   .subject = "baton-feedback",
                                   .token_flag = "--handoff_token_file"});
     if (!token.ok()) return token.status();
-    return std::make_unique<baton::feedback::RemoteHandoffFacts>(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()), *std::move(token));
+    auto channel = baton::cmd::UpstreamChannel(address, baton::cmd::UpstreamOptionsFromFlags());
+    if (!channel.ok()) return channel.status();
+    return std::make_unique<baton::feedback::RemoteHandoffFacts>(*std::move(channel),
+                                                                 *std::move(token));
   };
   std::vector<std::unique_ptr<baton::server::ServiceModule>> modules;
   modules.push_back(std::make_unique<baton::feedback::FeedbackModule>(

@@ -5,8 +5,8 @@
 #include "cmd/rating_flags/rating_flags.h"
 #include "cmd/server_main/server_main.h"
 #include "cmd/service_token/service_token.h"
+#include "cmd/upstream/upstream_channel.h"
 #include "common/events/grpc_event_source.h"
-#include "grpcpp/create_channel.h"
 #include "services/rating/rating_module.h"
 
 ABSL_FLAG(std::string, handoff_address, "", "host:port of the handoff service (required)");
@@ -30,11 +30,13 @@ baton::rating::SourceFactory GrpcSource(std::string service, std::string address
                                   .subject = "baton-rating",
                                   .token_flag = "--source_token_file"});
     if (!token.ok()) return token.status();
-    return std::make_unique<baton::events::GrpcEventSource>(baton::events::GrpcEventSourceOptions{
-        .name = service,
-        .channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials()),
-        .method = "/" + service + "/StreamEvents",
-        .token = *std::move(token)});
+    auto channel = baton::cmd::UpstreamChannel(address, baton::cmd::UpstreamOptionsFromFlags());
+    if (!channel.ok()) return channel.status();
+    return std::make_unique<baton::events::GrpcEventSource>(
+        baton::events::GrpcEventSourceOptions{.name = service,
+                                              .channel = *std::move(channel),
+                                              .method = "/" + service + "/StreamEvents",
+                                              .token = *std::move(token)});
   };
 }
 

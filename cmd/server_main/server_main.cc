@@ -35,8 +35,10 @@ ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 ABSL_FLAG(std::string, tls_client_ca_file, "",
           "PEM CA; when set, clients need a certificate (mTLS); needs --tls_cert_file");
 ABSL_FLAG(bool, allow_plaintext_tokens_on_network, false,
-          "accept bearer tokens without TLS on a non-loopback --listen address: only when a "
-          "service mesh or proxy terminates TLS in front of this server (logged as a warning)");
+          "accept bearer tokens without TLS on a non-loopback --listen address (and, in the "
+          "binaries that call other Baton services, send them without TLS to a non-loopback "
+          "peer: no --upstream_tls_ca_file): only when a service mesh or proxy encrypts this "
+          "server's traffic (logged as a warning)");
 ABSL_FLAG(double, lame_duck_seconds, 2,
           "on SIGTERM, how long to keep serving new calls after health turns NOT_SERVING");
 ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long running calls get to finish");
@@ -87,7 +89,8 @@ void ParseServerFlags(int argc, char** argv, const MainDefaults& defaults) {
   // Abseil's --help looks for flags in a file named after the binary by
   // default; ours live in cmd/: the shared ones here, a service's in its
   // cmd/*_flags library (shared by batond and its own binary), a binary's
-  // own in its main.cc. Libraries outside cmd/ define none.
+  // own in its main.cc, the upstream channels' in cmd/upstream. Libraries
+  // outside cmd/ define none.
   absl::FlagsUsageConfig usage;
   usage.contains_help_flags = [](absl::string_view path) {
     return absl::StrContains(path, "cmd/");
@@ -101,6 +104,10 @@ void ParseServerFlags(int argc, char** argv, const MainDefaults& defaults) {
 
 std::string Hs256KeyFile() {
   return absl::GetFlag(FLAGS_jwt_algorithm) == "HS256" ? absl::GetFlag(FLAGS_jwt_key_file) : "";
+}
+
+bool AllowPlaintextTokensOnNetwork() {
+  return absl::GetFlag(FLAGS_allow_plaintext_tokens_on_network);
 }
 
 int RunServer(std::vector<std::unique_ptr<server::ServiceModule>> modules,

@@ -39,6 +39,12 @@ void ParseServerFlags(int argc, char** argv, const MainDefaults& defaults);
 // ParseServerFlags.
 std::string Hs256KeyFile();
 
+// --allow_plaintext_tokens_on_network: the operator says a service mesh or
+// proxy encrypts this server's traffic, so bearer tokens may cross the
+// network in plaintext, both into this server and in the calls it makes to
+// its peers (cmd/upstream). After ParseServerFlags.
+bool AllowPlaintextTokensOnNetwork();
+
 // Runs after the modules are open and before serving: e.g. seeding demo
 // data. An error stops the start-up.
 using StartupHook = std::function<absl::Status()>;

@@ -45,19 +45,6 @@ std::string FormatUtc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
 
-// The most recent OpenSSL error on this thread, then clears the queue.
-std::string TakeOpenSslError() {
-  unsigned long code = ERR_peek_last_error();
-  std::string text = "no detail";
-  if (code != 0) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof(buf));
-    text = buf;
-  }
-  ERR_clear_error();
-  return text;
-}
-
 // Text a caller chose, made safe to put in a message: at most 64 bytes,
 // control and non-ASCII bytes escaped.
 std::string Quote(absl::string_view text) {
@@ -321,14 +308,15 @@ absl::StatusOr<std::shared_ptr<EVP_PKEY>> ParseRsaPublicKey(const std::string& p
   openssl::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (bio == nullptr) {
     return absl::InvalidArgumentError(
-        absl::StrCat("cannot read the RS256 key", KeyName(id), ": ", TakeOpenSslError()));
+        absl::StrCat("cannot read the RS256 key", KeyName(id), ": ", openssl::TakeOpenSslError()));
   }
   std::shared_ptr<EVP_PKEY> pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr),
                                  openssl::PkeyFree());
   if (pkey == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "RS256 key", KeyName(id),
-        " is not a PEM public key (expected '-----BEGIN PUBLIC KEY-----'): ", TakeOpenSslError()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("RS256 key", KeyName(id),
+                     " is not a PEM public key (expected '-----BEGIN PUBLIC KEY-----'): ",
+                     openssl::TakeOpenSslError()));
   }
   if (!EVP_PKEY_is_a(pkey.get(), "RSA")) {
     return absl::InvalidArgumentError(absl::StrCat("RS256 key", KeyName(id), " is a ",

@@ -3,13 +3,15 @@
 
 // Owning pointers for the OpenSSL objects Baton uses (token signatures in
 // common/auth, certificates in common/server), each freed with its own
-// OpenSSL function.
+// OpenSSL function; and the text of OpenSSL's last error, for messages.
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include <memory>
+#include <string>
 
 namespace baton::openssl {
 
@@ -30,6 +32,20 @@ using BioPtr = std::unique_ptr<BIO, BioFree>;
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+
+// The reason of the latest OpenSSL error on this thread ("no detail from
+// OpenSSL" when there is none); clears the thread's error queue.
+inline std::string TakeOpenSslError() {
+  const unsigned long code = ERR_peek_last_error();
+  std::string text = "no detail from OpenSSL";
+  if (code != 0) {
+    char buf[256];
+    ERR_error_string_n(code, buf, sizeof(buf));
+    text = buf;
+  }
+  ERR_clear_error();
+  return text;
+}
 
 }  // namespace baton::openssl
 

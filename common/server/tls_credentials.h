@@ -2,10 +2,11 @@
 #define BATON_COMMON_SERVER_TLS_CREDENTIALS_H_
 
 // The server's transport credentials: plaintext, TLS, or mutual TLS, from
-// PEM files. Every file is read and parsed at start-up, so that a wrong path,
-// a file that is not PEM, or a key that does not belong to the certificate
-// is a start-up error naming the file, not a server that fails to start with
-// a bare "cannot listen" (or, worse, one that serves in plaintext).
+// PEM files. Every file is read and parsed at start-up (pem_files.h), so
+// that a wrong path, a file that is not PEM, or a key that does not belong
+// to the certificate is a start-up error naming the file, not a server that
+// fails to start with a bare "cannot listen" (or, worse, one that serves in
+// plaintext).
 
 #include <memory>
 #include <string>

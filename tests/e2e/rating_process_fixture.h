@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "baton/rating/v1/rating_service.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -33,14 +34,21 @@ class RatingProcessTest : public TwoProcessTest {
   }
 
   // A baton-rating on data dir `db` (under the test's directory), reading
-  // the handoff and feedback processes; nullptr (and a failure) when it
-  // does not start.
+  // the handoff and feedback processes with `upstream` flags for those
+  // channels (the fixture's upstream_flags_ when not given); nullptr (and a
+  // failure) when it does not start.
   std::unique_ptr<ServerProcess> StartRatingOn(const std::string& db) {
+    return StartRatingOn(db, upstream_flags_);
+  }
+  std::unique_ptr<ServerProcess> StartRatingOn(const std::string& db,
+                                               const std::vector<std::string>& upstream) {
     std::filesystem::create_directories(dir_.Sub(db));
-    return Start(BATON_RATING_PATH, db,
-                 {absl::StrCat("--handoff_address=127.0.0.1:", handoff_->port()),
-                  absl::StrCat("--feedback_address=127.0.0.1:", feedback_->port()),
-                  "--time_zone=Asia/Shanghai"});
+    std::vector<std::string> flags = {
+        absl::StrCat("--handoff_address=127.0.0.1:", handoff_->port()),
+        absl::StrCat("--feedback_address=127.0.0.1:", feedback_->port()),
+        "--time_zone=Asia/Shanghai"};
+    flags.insert(flags.end(), upstream.begin(), upstream.end());
+    return Start(BATON_RATING_PATH, db, std::move(flags));
   }
 
   // The sequence of the last event in a log: its StreamEvents from 0, read

@@ -72,9 +72,7 @@ class TwoProcessTest : public ::testing::Test {
       std::filesystem::create_directories(dir_.Sub(db));
     handoff_ = Start(BATON_HANDOFF_PATH, "handoff", {});
     ASSERT_NE(handoff_, nullptr);
-    feedback_ = Start(
-        BATON_FEEDBACK_PATH, "feedback",
-        {absl::StrCat("--handoff_address=127.0.0.1:", handoff_->port()), "--handoff_timeout=1s"});
+    feedback_ = StartFeedbackOn("feedback", upstream_flags_);
     ASSERT_NE(feedback_, nullptr);
     handoff_stub_ = hv1::HandoffService::NewStub(ChannelTo(handoff_->port()));
     feedback_stub_ = fv1::FeedbackService::NewStub(ChannelTo(feedback_->port()));
@@ -86,6 +84,7 @@ class TwoProcessTest : public ::testing::Test {
     std::vector<std::string> args = {"--listen=127.0.0.1:0", "--data_dir=" + dir_.Sub(db),
                                      "--jwt_key_file=" + dir_.Sub("key"), "--log_level=warn",
                                      "--lame_duck_seconds=0"};
+    args.insert(args.end(), server_flags_.begin(), server_flags_.end());
     args.insert(args.end(), extra.begin(), extra.end());
     auto server = std::make_unique<ServerProcess>(binary, std::move(args));
     if (!server->Start()) {
@@ -95,9 +94,21 @@ class TwoProcessTest : public ::testing::Test {
     return server;
   }
 
-  static std::shared_ptr<grpc::Channel> ChannelTo(int port) {
-    return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                               grpc::InsecureChannelCredentials());
+  // A baton-feedback on data dir `db` (under the test's directory) asking
+  // the handoff process, with `upstream` flags for that channel (the
+  // fixture's are upstream_flags_); nullptr (and a failure) when it does not
+  // start.
+  std::unique_ptr<ServerProcess> StartFeedbackOn(const std::string& db,
+                                                 const std::vector<std::string>& upstream) {
+    std::filesystem::create_directories(dir_.Sub(db));
+    std::vector<std::string> flags = {
+        absl::StrCat("--handoff_address=127.0.0.1:", handoff_->port()), "--handoff_timeout=1s"};
+    flags.insert(flags.end(), upstream.begin(), upstream.end());
+    return Start(BATON_FEEDBACK_PATH, db, std::move(flags));
+  }
+
+  std::shared_ptr<grpc::Channel> ChannelTo(int port) const {
+    return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), credentials_);
   }
 
   // Department ops; chain "relay": outreach → front-desk (1 h).
@@ -195,6 +206,13 @@ class TwoProcessTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  // Plaintext unless a test sets these in its constructor (before SetUp):
+  // flags for every server process (e.g. --tls_cert_file), flags for the
+  // channels baton-feedback and baton-rating open to their peers
+  // (--upstream_tls_*), and the credentials of the test's own channels.
+  std::vector<std::string> server_flags_;
+  std::vector<std::string> upstream_flags_;
+  std::shared_ptr<grpc::ChannelCredentials> credentials_ = grpc::InsecureChannelCredentials();
   const std::string admin_ = Token("root", "", {Role::kAdmin});
   const std::string service_ = Token("crm", "", {Role::kService});
   const std::string outreach_ = Token("li", "outreach", {Role::kMember});
