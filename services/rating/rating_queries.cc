@@ -15,6 +15,16 @@
 #include "services/rating/validation.h"
 
 namespace baton::rating {
+namespace {
+
+// NOT_FOUND for a handoff without a score, saying why (the reason and
+// metadata of any NOT_FOUND for a resource).
+absl::Status NoScore(const std::string& name, absl::string_view why) {
+  return ErrorWithInfo(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
+                       absl::StrCat(name, " has no score: ", why), {{"resource", name}});
+}
+
+}  // namespace
 
 v1::Window DayRange::ToProto() const {
   v1::Window window;
@@ -109,14 +119,20 @@ absl::StatusOr<v1::HandoffScore> RatingQueries::GetHandoffScore(
   std::string bytes;
   const rocksdb::Status s =
       store_->db()->Get(reads.options, reads.cfs.handoffs, HandoffRecordKey(handoff_id), &bytes);
-  if (s.IsNotFound()) return NotFound(name);
+  if (s.IsNotFound()) {
+    return NoScore(name,
+                   "the rating service has not seen it (an unknown handoff, or its events "
+                   "are not consumed yet: GetConsumerStatus shows the lag)");
+  }
   RETURN_IF_ERROR(FromRocksDb(s));
   v1::StoredHandoff record;
   if (!record.ParseFromString(bytes)) {
     return absl::DataLossError(absl::StrCat("the stored record of ", name, " does not parse"));
   }
   const bool accepted = record.state() == v1::STORED_HANDOFF_STATE_ACCEPTED;
-  if (!(accepted || record.state() == v1::STORED_HANDOFF_STATE_RETURNED)) return NotFound(name);
+  if (!(accepted || record.state() == v1::STORED_HANDOFF_STATE_RETURNED)) {
+    return NoScore(name, "it is not decided yet (scored once accepted or returned)");
+  }
   const HandoffFacts facts = ScoringFactsOf(record);
   ASSIGN_OR_RETURN(const ScoringRules rules, RulesOfVersion(record.added_rules_version(), name));
   absl::StatusOr<ScoreParts> parts = ScoreHandoff(facts, rules);

@@ -72,10 +72,13 @@ TEST_F(RatingQueriesTest, HandoffScoresSumToTheRollup) {
 
 TEST_F(RatingQueriesTest, HandoffScoreNotFoundUntilDecided) {
   Offer(Handoff("u1", "i9", 1, "outreach", "front-desk", 1, At(10), absl::Hours(2)));
+  // Each says why: it read "handoffs/u1 not found" for a handoff that exists.
   EXPECT_THAT(queries_->GetHandoffScore("u1"),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("handoffs/u1")));
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("handoffs/u1 has no score: it is not decided yet")));
   EXPECT_THAT(queries_->GetHandoffScore("zz"),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("handoffs/zz")));
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("handoffs/zz has no score: the rating service has not seen it")));
 }
 
 TEST_F(RatingQueriesTest, ScorecardOfOutreach) {
@@ -216,6 +219,9 @@ TEST_F(RatingQueriesTest, WindowValidation) {
   invalid(Days("", "2026-11-01"), "window.start_day");
   invalid(Days("2026-11-02", "2026-11-01"), "window.end_day");
   invalid(Days("2025-01-01", "2026-01-02"), "window.end_day");  // 367 days
+  // Once 11.7 million years long, a length that wrapped around int32.
+  invalid(Days("-5877641-06-23", "5881580-07-10"), "window.start_day");
+  invalid(Days("1970-01-01", "10000-01-01"), "window.end_day");
   auto longest = queries_->TeamScorecard("outreach", Days("2025-01-01", "2026-01-01"));
   ASSERT_TRUE(longest.ok()) << longest.status();
   // The 366 days before: 2024 is a leap year.

@@ -125,6 +125,13 @@ TEST_F(RatingRebuildTest, ReadsKeepTheOldSetDuringTheRebuildThenSwitch) {
   auto second = live_->Rebuild();
   EXPECT_THAT(second, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("running")));
   EXPECT_EQ(ErrorReason(second.status()), "REBUILD_RUNNING");
+  // New rules now would leave history on two versions yet report it rebuilt.
+  v1::ScoringRules newer = NewPatientRules();
+  newer.set_return_penalty(30);
+  auto rules_meanwhile = live_->SetRules(newer);
+  EXPECT_THAT(rules_meanwhile,
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("once it ends")));
+  EXPECT_EQ(ErrorReason(rules_meanwhile.status()), "REBUILD_RUNNING");
   const std::vector<events::ConsumerStatus> statuses = live_->consumers().Statuses();
   ASSERT_EQ(statuses.size(), 4u);
   EXPECT_EQ(statuses[0].source, testing::kHandoffSource);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/checks.h"
 #include "common/log/log.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
@@ -172,6 +173,9 @@ void RollupConsumers::RebuildRollups(const auth::Caller& caller,
                                      const v1::RebuildRollupsRequest& request,
                                      v1::RebuildRollupsResponse* response, storage::Done done) {
   if (absl::Status s = auth::RequireAdmin(caller, "RebuildRollups"); !s.ok()) return done(s);
+  BadRequest bad;
+  api::CheckRequestId(bad, request.request_id());
+  if (!bad.empty()) return done(bad.Build());
   mutations_.Submit(
       "RebuildRollups", caller, request, response,
       [this, done = std::move(done)](absl::Status status) mutable {

@@ -132,10 +132,13 @@ std::string DayCalendar::Format(DayNumber day) { return absl::FormatCivilTime(To
 
 absl::StatusOr<DayNumber> DayCalendar::Parse(absl::string_view text) {
   absl::CivilDay civil;
-  // Parse then print back: only the canonical "YYYY-MM-DD" passes.
+  // Parse then print back: only the canonical "YYYY-MM-DD" passes. Years
+  // are bounded so that a window, its day after and the window before it
+  // stay far inside DayNumber (Abseil parses years up to ±2^63).
   if (!absl::ParseCivilTime(text, &civil) || absl::FormatCivilTime(civil) != text ||
-      civil - kEpoch != FromCivil(civil)) {
-    return absl::InvalidArgumentError(absl::StrCat("day \"", text, "\" is not YYYY-MM-DD"));
+      civil.year() < kFirstYear || civil.year() > kLastYear) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("day \"", text, "\" is not YYYY-MM-DD from ", kFirstYear, " to ", kLastYear));
   }
   return FromCivil(civil);
 }

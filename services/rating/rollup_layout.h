@@ -177,7 +177,9 @@ class DayCalendar {
   // Calendar days, zone-free.
   static DayNumber FromCivil(absl::CivilDay day);
   static absl::CivilDay ToCivil(DayNumber day);
-  // "YYYY-MM-DD" and back; INVALID_ARGUMENT for anything else.
+  // "YYYY-MM-DD" and back; INVALID_ARGUMENT for anything else, and for
+  // years outside kFirstYear..kLastYear.
+  static constexpr int kFirstYear = 1970, kLastYear = 9999;
   static std::string Format(DayNumber day);
   static absl::StatusOr<DayNumber> Parse(absl::string_view text);
 

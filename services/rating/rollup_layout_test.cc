@@ -110,7 +110,11 @@ TEST(DayCalendarTest, ParsesOnlyCanonicalDays) {
   ASSERT_THAT(day, IsOk());
   EXPECT_EQ(DayCalendar::Format(*day), "2026-11-24");
   EXPECT_EQ(*DayCalendar::Parse("1970-01-02"), 1);
-  for (const char* bad : {"2026-11-31", "2026-1-24", "20261124", "", "2026-11-24x", "yesterday"}) {
+  EXPECT_THAT(DayCalendar::Parse("9999-12-31"), IsOk());
+  // Far years once parsed, and a window from the first to the last made
+  // its length wrap around int32 (the review's -5877641-06-23).
+  for (const char* bad : {"2026-11-31", "2026-1-24", "20261124", "", "2026-11-24x", "yesterday",
+                          "1969-12-31", "10000-01-01", "-5877641-06-23", "5881580-07-11"}) {
     EXPECT_THAT(DayCalendar::Parse(bad), StatusIs(absl::StatusCode::kInvalidArgument, _)) << bad;
   }
 }

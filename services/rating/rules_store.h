@@ -33,11 +33,18 @@ namespace baton::rating {
 // id of `chains/{id}`; INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<std::string> RulesChainId(absl::string_view field, absl::string_view chain);
 
+// The largest return penalty and Bayesian prior weight rules may have.
+inline constexpr double kMaxReturnPenalty = 100, kMaxPriorWeight = 1e6;
+
 // `rules` (a request's, named "rules") as ScoringRules, version unset:
 // INVALID_ARGUMENT listing every field out of range ("rules.rating_weight",
-// …; the three weights when they do not sum to 1). NaN is out of every
-// range.
-absl::StatusOr<ScoringRules> RulesFromRequest(const v1::ScoringRules& rules);
+// …; the three weights when they do not sum to 1; return_penalty and
+// prior_weight above their maximum). NaN is out of every range. A chain's
+// rules pass `organisation`, the default's: their organisation-wide fields
+// (prior_weight, satisfied_from) must be 0 (taken from it) or its value,
+// since team figures use only the default's.
+absl::StatusOr<ScoringRules> RulesFromRequest(v1::ScoringRules rules,
+                                              const ScoringRules* organisation = nullptr);
 
 class ScoringRulesStore {
  public:
@@ -47,18 +54,25 @@ class ScoringRulesStore {
 
   // The current rules of `request.chain` ("" or `chains/{id}`): the
   // chain's own newest version, or — when it has none — the default's,
-  // whose `chain` is then "" (so the answer says whose rules apply). Any
-  // authenticated caller. INVALID_ARGUMENT naming "chain".
+  // whose `chain` is then "" (so the answer says whose rules apply). The
+  // organisation-wide fields (prior_weight, satisfied_from) are always the
+  // default's current ones. Any authenticated caller. INVALID_ARGUMENT
+  // naming "chain".
   absl::Status GetScoringRules(const auth::Caller& caller,
                                const v1::GetScoringRulesRequest& request,
                                v1::GetScoringRulesResponse* response) const;
 
   // Commits `request.rules` as the newest version of its chain and answers
-  // it (version and create_time filled). PERMISSION_DENIED
-  // (ADMIN_REQUIRED) for a non-admin, before anything else is looked at;
-  // INVALID_ARGUMENT naming "rules.chain" or the rule fields
-  // (RulesFromRequest); the commit queue's errors. A retry with the same
-  // request_id answers the first version and makes no new one.
+  // it (version and create_time filled). A chain's rules take
+  // prior_weight and satisfied_from from the default (0, or the default's
+  // value: anything else is refused, since team figures use only the
+  // default's). PERMISSION_DENIED (ADMIN_REQUIRED) for a non-admin, before
+  // anything else is looked at; INVALID_ARGUMENT naming "request_id",
+  // "rules.chain" or the rule fields (RulesFromRequest);
+  // FAILED_PRECONDITION (REBUILD_RUNNING) while a rebuild runs, which
+  // applies the rules in force as it goes; the commit queue's errors. A
+  // retry with the same request_id answers the first version and makes no
+  // new one.
   void SetScoringRules(const auth::Caller& caller, const v1::SetScoringRulesRequest& request,
                        v1::SetScoringRulesResponse* response, storage::Done done);
 

@@ -15,6 +15,7 @@
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/testing/principals.h"
+#include "common/testing/status_details.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/sync_call.h"
 #include "common/testing/temp_dir.h"
@@ -29,7 +30,8 @@ using ::baton::testing::IsOk;
 using ::baton::testing::StatusIs;
 using ::testing::HasSubstr;
 
-// Rules that differ from the built-in ones in every field.
+// Rules that differ from the built-in ones in every field a chain may set
+// (the organisation-wide ones too for the default).
 v1::ScoringRules Custom(std::string chain) {
   v1::ScoringRules rules;
   rules.set_chain(std::move(chain));
@@ -37,8 +39,10 @@ v1::ScoringRules Custom(std::string chain) {
   rules.set_first_pass_weight(0.2);
   rules.set_timeliness_weight(0.2);
   rules.set_return_penalty(25);
-  rules.set_prior_weight(5);
-  rules.set_satisfied_from(5);
+  if (rules.chain().empty()) {
+    rules.set_prior_weight(5);
+    rules.set_satisfied_from(5);
+  }
   return rules;
 }
 
@@ -126,6 +130,32 @@ TEST_F(RatingRulesStoreTest, VersionsAreOneSequenceAndChainsFallBackToTheDefault
   EXPECT_EQ(book_->Version(1)->rules.rating_weight, 0.5) << "old versions stay known";
 }
 
+// Team figures use the default's C and CSAT line only: a chain's own were
+// once kept and silently unused.
+TEST_F(RatingRulesStoreTest, AChainTakesTheOrganisationWideFieldsFromTheDefault) {
+  v1::ScoringRules mine = Custom("chains/a");
+  mine.set_prior_weight(1000);
+  mine.set_satisfied_from(1);
+  auto refused = Set(mine);
+  EXPECT_THAT(refused,
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("organisation-wide")));
+  EXPECT_THAT(testing::BadRequestFields(refused.status()),
+              ::testing::UnorderedElementsAre("rules.prior_weight", "rules.satisfied_from"));
+
+  mine.set_prior_weight(10);  // the default's value, as batonctl copies it
+  mine.set_satisfied_from(0);
+  ASSERT_THAT(Set(mine), IsOk());
+  v1::ScoringRules other_default = Custom("");
+  other_default.set_prior_weight(20);
+  ASSERT_THAT(Set(other_default), IsOk());
+  auto chain = Get("chains/a");
+  ASSERT_THAT(chain, IsOk());
+  EXPECT_EQ(chain->chain(), "chains/a");
+  EXPECT_EQ(chain->return_penalty(), 25) << "its own";
+  EXPECT_EQ(chain->prior_weight(), 20) << "the default's, as it applies now";
+  EXPECT_EQ(chain->satisfied_from(), 5);
+}
+
 TEST_F(RatingRulesStoreTest, ConcurrentSetsGetDistinctVersions) {
   // Submitted together, they are likely decided in one commit group: the
   // version must come from the transaction, not from the book.
@@ -181,6 +211,23 @@ TEST_F(RatingRulesStoreTest, InputErrorsNameTheirField) {
   rules = Custom("");
   rules.set_satisfied_from(6);
   expect(rules, "rules.satisfied_from");
+  // C·m overflowed to an infinite score on every scoreboard.
+  rules = Custom("");
+  rules.set_prior_weight(1e308);
+  expect(rules, "rules.prior_weight");
+  rules = Custom("");
+  rules.set_return_penalty(101);
+  expect(rules, "rules.return_penalty");
+  rules = Custom("");
+  rules.set_timeliness_weight(0.2 + 1e-8);
+  expect(rules, "not 1.00000001");  // was "not 1": six digits
+  v1::SetScoringRulesRequest bad_id;
+  bad_id.set_request_id("a b");
+  *bad_id.mutable_rules() = Custom("");
+  v1::SetScoringRulesResponse response;
+  EXPECT_THAT(testing::SyncCall(rules_.get(), &ScoringRulesStore::SetScoringRules,
+                                testing::MustMakeCaller(testing::Admin()), bad_id, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request_id")));
   expect(Custom("teams/a"), "rules.chain");
   EXPECT_THAT(Get("chains/Not Valid"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("chain")));

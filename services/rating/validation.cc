@@ -19,7 +19,8 @@ void CheckWindow(BadRequest& bad, const v1::Window& window) {
     }
     absl::StatusOr<DayNumber> day = DayCalendar::Parse(text);
     if (!day.ok()) {
-      bad.Add(field, "must be a day, YYYY-MM-DD");
+      bad.Add(field, absl::StrCat("must be a day, YYYY-MM-DD, from ", DayCalendar::kFirstYear,
+                                  " to ", DayCalendar::kLastYear));
       return std::nullopt;
     }
     return *day;
@@ -29,7 +30,7 @@ void CheckWindow(BadRequest& bad, const v1::Window& window) {
   if (!start || !end) return;
   if (*end < *start) {
     bad.Add("window.end_day", "must not be before window.start_day");
-  } else if (*end - *start + 1 > kMaxWindowDays) {
+  } else if (int64_t{*end} - *start + 1 > kMaxWindowDays) {
     bad.Add("window.end_day", absl::StrCat("a window is at most ", kMaxWindowDays, " days"));
   }
 }
