@@ -1,7 +1,9 @@
 #include "cmd/batonctl/commands.h"
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
+#include <utility>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -168,19 +170,33 @@ const Command* Find(const std::vector<std::string>& args) {
   return nullptr;
 }
 
+// Names the longest run of leading words that some command starts with, and
+// every way to go on from there (two- and three-word commands alike:
+// "rating" goes on with "get", "rules get", "rules set", ...).
 int UnknownCommand(const std::vector<std::string>& args) {
-  std::vector<std::string> subcommands;  // of a group such as "items"
-  for (const Command& command : Commands()) {
-    if (command.words.size() == 2 && command.words[0] == args[0]) {
-      subcommands.push_back(command.words[1]);
+  size_t known = 0;  // leading words of args that start some command
+  std::vector<std::string> continuations;
+  for (size_t n = 1; n <= args.size(); ++n) {
+    std::vector<std::string> found;
+    for (const Command& command : Commands()) {
+      if (command.words.size() > n &&
+          std::equal(args.begin(), args.begin() + static_cast<long>(n), command.words.begin())) {
+        found.push_back(
+            absl::StrJoin(command.words.begin() + static_cast<long>(n), command.words.end(), " "));
+      }
     }
+    if (found.empty()) break;
+    known = n;
+    continuations = std::move(found);
   }
-  if (subcommands.empty()) return UsageError(absl::StrCat("unknown command '", args[0], "'"));
-  const std::string choices = absl::StrJoin(subcommands, ", ");
-  if (args.size() == 1) {
-    return UsageError(absl::StrCat("'", args[0], "' needs a subcommand: ", choices));
+  if (known == 0) return UsageError(absl::StrCat("unknown command '", args[0], "'"));
+  const std::string group =
+      absl::StrJoin(args.begin(), args.begin() + static_cast<long>(known), " ");
+  const std::string choices = absl::StrJoin(continuations, ", ");
+  if (args.size() == known) {
+    return UsageError(absl::StrCat("'", group, "' needs a subcommand: ", choices));
   }
-  return UsageError(absl::StrCat("unknown command '", args[0], " ", args[1], "' (", args[0],
+  return UsageError(absl::StrCat("unknown command '", group, " ", args[known], "' (", group,
                                  " takes ", choices, ")"));
 }
 

@@ -41,7 +41,7 @@ int FeedbackGet(Client& client, const std::string& operand);
 int FeedbackList(Client& client, const std::string& operand);
 
 // The rating service's reads (rating_commands.cc). `operand` is the
-// HANDOFF, TEAM, DEPARTMENT or CHAIN.
+// HANDOFF, TEAM, DEPARTMENT or CHAIN. Scoreboard streams with --watch.
 int Score(Client& client, const std::string& operand);
 int Scorecard(Client& client, const std::string& operand);
 int Scoreboard(Client& client, const std::string& operand);

@@ -18,7 +18,7 @@ ABSL_FLAG(std::string, act_as_team, "",
 ABSL_FLAG(std::string, request_id, "",
           "idempotency key of a mutation ([A-Za-z0-9._:-], <=128); default: a random one");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10),
-          "deadline of each unary call (watch and events streams have none)");
+          "deadline of each unary call (watch, events and scoreboard --watch streams have none)");
 ABSL_FLAG(std::string, tls_ca_file, "", "PEM CA certificate; when set, connect with TLS");
 
 ABSL_FLAG(std::string, chain, "", "items create/list: the chain, chains/{chain}");
@@ -54,6 +54,11 @@ ABSL_FLAG(std::string, from, "",
 ABSL_FLAG(std::string, to, "", "scorecard, scoreboard, funnel: last day of the window, YYYY-MM-DD");
 ABSL_FLAG(std::string, order, "",
           "scoreboard: score (default), csat, first-pass-yield, on-time-rate or trend");
+ABSL_FLAG(bool, watch, false,
+          "scoreboard: stream the scoreboard, now and again at each change, until Ctrl-C");
+ABSL_FLAG(int32_t, days, 0,
+          "scoreboard --watch: the window, this many days up to today (moving; 0: 30); "
+          "instead of --from/--to");
 // rating rules set: strings, so that "not given" (keep the current value)
 // differs from every number.
 ABSL_FLAG(std::string, rating_weight, "", "rating rules set: weight of the rating, 0-1");
@@ -65,8 +70,8 @@ ABSL_FLAG(std::string, satisfied_from, "",
           "rating rules set: the overall score (1-5) from which a rating counts as satisfied");
 ABSL_FLAG(uint64_t, after, 0, "events: start after this sequence number");
 ABSL_FLAG(int64_t, limit, 0,
-          "events: stop after this many events; watch: after this many offers and overdue notices "
-          "(0: until Ctrl-C)");
+          "events: stop after this many events; watch: after this many offers and overdue notices; "
+          "scoreboard --watch: after this many scoreboards (0: until Ctrl-C)");
 
 ABSL_FLAG(std::string, key_file, "", "token: file with the HS256 secret (or RS256 PEM key)");
 ABSL_FLAG(std::string, algorithm, "HS256", "token: HS256 or RS256");
@@ -120,6 +125,8 @@ const char kUsage[] =
     "  score HANDOFF | scorecard TEAM | funnel CHAIN   [--from=YYYY-MM-DD --to=YYYY-MM-DD]\n"
     "  scoreboard DEPARTMENT [--order=score|csat|first-pass-yield|on-time-rate|trend] "
     "[--from= --to=]\n"
+    "  scoreboard DEPARTMENT --watch [--order=...] [--days=N] [--limit=N]\n"
+    "                             stream the scoreboard now and at each change until Ctrl-C\n"
     "  rating rules get [CHAIN]   the rules in force (no CHAIN: the organisation's default)\n"
     "  rating rules set [CHAIN] [--rating_weight=W] [--first_pass_weight=W] "
     "[--timeliness_weight=W] [--return_penalty=P] [--prior_weight=C] [--satisfied_from=S]\n"

@@ -47,6 +47,8 @@ ABSL_DECLARE_FLAG(std::string, ruling);
 ABSL_DECLARE_FLAG(std::string, from);
 ABSL_DECLARE_FLAG(std::string, to);
 ABSL_DECLARE_FLAG(std::string, order);
+ABSL_DECLARE_FLAG(bool, watch);
+ABSL_DECLARE_FLAG(int32_t, days);
 ABSL_DECLARE_FLAG(std::string, rating_weight);
 ABSL_DECLARE_FLAG(std::string, first_pass_weight);
 ABSL_DECLARE_FLAG(std::string, timeliness_weight);

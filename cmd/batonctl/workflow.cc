@@ -23,27 +23,6 @@ int ListBox(Client& client, const std::string& team, v1::Box box) {
                  [](const v1::ListHandoffsResponse& r) { return r.handoffs(); });
 }
 
-// Reads `reader` to its end, printing pick(message) for each message;
-// counted(message) says which ones count towards --limit. Reaching the
-// limit cancels the call and succeeds.
-template <typename Response, typename Pick, typename Counted>
-int Follow(grpc::ClientContext& context, grpc::ClientReader<Response>& reader, Pick pick,
-           Counted counted) {
-  const int64_t limit = absl::GetFlag(FLAGS_limit);
-  int64_t seen = 0;
-  Response message;
-  while (reader.Read(&message)) {
-    PrintJson(pick(message));
-    if (counted(message) && limit > 0 && ++seen >= limit) {
-      context.TryCancel();
-      reader.Finish();
-      return kExitOk;
-    }
-  }
-  const grpc::Status status = reader.Finish();
-  return status.ok() ? kExitOk : CallFailed(status);
-}
-
 }  // namespace
 
 int Offer(Client& client, const std::string& item) {

@@ -40,26 +40,31 @@ struct Result {
   std::string err;
 };
 
+// Starts the program at `path` with `args`, its stdout and stderr on
+// `out_fd` and `err_fd`; the child's pid, or -1. The caller's pipes should
+// be close-on-exec, so that the child keeps only the ends it writes.
+pid_t Spawn(const std::string& path, std::vector<std::string> args, int out_fd, int err_fd) {
+  args.insert(args.begin(), path);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(err_fd, STDERR_FILENO);
+    std::vector<char*> raw;
+    for (std::string& arg : args) raw.push_back(arg.data());
+    raw.push_back(nullptr);
+    execv(raw[0], raw.data());
+    _exit(127);
+  }
+  return pid;
+}
+
 // Runs the program at `path` with `args`, capturing stdout and stderr;
 // bounded to 30 s.
 Result RunProgram(const std::string& path, const std::vector<std::string>& args) {
   Result result;
   int out_pipe[2], err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return result;
-  std::vector<std::string> argv = {path};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], STDOUT_FILENO);
-    dup2(err_pipe[1], STDERR_FILENO);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    std::vector<char*> raw;
-    for (std::string& arg : argv) raw.push_back(arg.data());
-    raw.push_back(nullptr);
-    execv(raw[0], raw.data());
-    _exit(127);
-  }
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) return result;
+  const pid_t pid = Spawn(path, args, out_pipe[1], err_pipe[1]);
   close(out_pipe[1]);
   close(err_pipe[1]);
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
@@ -92,6 +97,68 @@ Result RunProgram(const std::string& path, const std::vector<std::string>& args)
 }
 
 Result RunCtl(const std::vector<std::string>& args) { return RunProgram(BATONCTL_PATH, args); }
+
+// A program left running (batonctl's streams), its stdout read line by line
+// as it comes; stderr goes to `err_file`. Killed (SIGKILL) when destroyed.
+class StreamingProgram {
+ public:
+  StreamingProgram(const std::string& path, const std::vector<std::string>& args,
+                   const std::string& err_file) {
+    int out_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) != 0) return;
+    const int err = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    pid_ = Spawn(path, args, out_pipe[1], err);
+    close(out_pipe[1]);
+    if (err >= 0) close(err);
+    out_ = out_pipe[0];
+  }
+  ~StreamingProgram() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_ >= 0) close(out_);
+  }
+
+  // The next whole line of stdout (without its newline), waiting for it
+  // until `deadline`; "" when none came by then or stdout closed.
+  std::string ReadLine(absl::Time deadline) {
+    while (true) {
+      if (const size_t end = buffer_.find('\n'); end != std::string::npos) {
+        std::string line = buffer_.substr(0, end);
+        buffer_.erase(0, end + 1);
+        return line;
+      }
+      const absl::Duration left = deadline - absl::Now();
+      if (out_ < 0 || left <= absl::ZeroDuration()) return "";
+      pollfd fd = {out_, POLLIN, 0};
+      if (poll(&fd, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1) <= 0) continue;
+      char chunk[4096];
+      const ssize_t n = read(out_, chunk, sizeof chunk);
+      if (n <= 0) {
+        close(out_);
+        out_ = -1;
+      } else {
+        buffer_.append(chunk, static_cast<size_t>(n));
+      }
+    }
+  }
+
+  // Sends `signal` and waits for the exit; the raw wait status.
+  int Stop(int signal) {
+    int status = -1;
+    if (pid_ <= 0) return status;
+    kill(pid_, signal);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::string buffer_;
+};
 
 // --help lists the flags a user needs, shared and the binary's own.
 TEST(HelpTest, BinariesListTheirFlags) {
@@ -152,6 +219,23 @@ class BatonctlTest : public ::testing::Test {
     return RunCtl(all);
   }
 
+  // A new patient (`ref`) offered by outreach and accepted by the front desk:
+  // the accepted handoff's name, or "" (after a test failure).
+  std::string AcceptedHandoff(const std::string& ref) {
+    const Result created =
+        Ctl({"--act_as_team=outreach"}, {"items", "create", "--chain=chains/new-patient",
+                                         "--ref=" + ref, "--field=patient_name=张伟,phone=136"});
+    EXPECT_EQ(created.exit_code, 0) << created.err;
+    const auto item = ParseJson<hv1::WorkItem>(created.out);
+    const Result offered =
+        Ctl({"--act_as_team=outreach", "--field=preferred_time=周一上午"}, {"offer", item.name()});
+    EXPECT_EQ(offered.exit_code, 0) << offered.err;
+    const auto handoff = ParseJson<hv1::Handoff>(offered.out);
+    const Result accepted = Ctl({"--act_as_team=front-desk"}, {"accept", handoff.name()});
+    EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
+    return accepted.exit_code == 0 ? handoff.name() : "";
+  }
+
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
 };
@@ -203,22 +287,13 @@ TEST_F(BatonctlTest, MovesANewPatientFromOutreachToTheFrontDesk) {
 // The README's worked example, continued: the front desk rates what it
 // received and complains; outreach acknowledges, answers and resolves.
 TEST_F(BatonctlTest, TheCustomerRatesAndComplainsAndTheSupplierAnswers) {
-  const Result created =
-      Ctl({"--act_as_team=outreach"}, {"items", "create", "--chain=chains/new-patient",
-                                       "--ref=crm-2002", "--field=patient_name=韩梅梅,phone=139"});
-  ASSERT_EQ(created.exit_code, 0) << created.err;
-  const auto item = ParseJson<hv1::WorkItem>(created.out);
-  const Result offered =
-      Ctl({"--act_as_team=outreach", "--field=preferred_time=周三下午"}, {"offer", item.name()});
-  ASSERT_EQ(offered.exit_code, 0) << offered.err;
-  const auto handoff = ParseJson<hv1::Handoff>(offered.out);
-  ASSERT_EQ(Ctl({"--act_as_team=front-desk"}, {"accept", handoff.name()}).exit_code, 0);
+  const std::string handoff = AcceptedHandoff("crm-2002");
+  ASSERT_NE(handoff, "");
 
-  const Result bad = Ctl({"--act_as_team=front-desk"}, {"rate", handoff.name(), "--scores=4,2"});
+  const Result bad = Ctl({"--act_as_team=front-desk"}, {"rate", handoff, "--scores=4,2"});
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
-  const Result rated =
-      Ctl({"--act_as_team=front-desk"},
-          {"rate", handoff.name(), "--scores=4,2,5,4,3", "--comment=电话号码少一位"});
+  const Result rated = Ctl({"--act_as_team=front-desk"},
+                           {"rate", handoff, "--scores=4,2,5,4,3", "--comment=电话号码少一位"});
   ASSERT_EQ(rated.exit_code, 0) << rated.err;
   const auto rating = ParseJson<fv1::Rating>(rated.out);
   EXPECT_EQ(rating.supplier_team(), "teams/outreach");
@@ -227,8 +302,8 @@ TEST_F(BatonctlTest, TheCustomerRatesAndComplainsAndTheSupplierAnswers) {
 
   const Result submitted =
       Ctl({"--act_as_team=front-desk"},
-          {"feedback", "submit", "--kind=complaint", "--handoff=" + handoff.name(),
-           "--title=电话号码错误", "--body=电话号码少一位，只好请患者再来一次电话"});
+          {"feedback", "submit", "--kind=complaint", "--handoff=" + handoff, "--title=电话号码错误",
+           "--body=电话号码少一位，只好请患者再来一次电话"});
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
   const auto complaint = ParseJson<fv1::Feedback>(submitted.out);
   EXPECT_EQ(complaint.addressee_team(), "teams/outreach");
@@ -257,26 +332,17 @@ TEST_F(BatonctlTest, TheCustomerRatesAndComplainsAndTheSupplierAnswers) {
 // The rating service's reads, after a rated handoff: its score, the
 // supplier's scorecard, the department's scoreboard and the chain's funnel.
 TEST_F(BatonctlTest, ScoreScorecardScoreboardAndFunnelShowARatedHandoff) {
-  const Result created =
-      Ctl({"--act_as_team=outreach"}, {"items", "create", "--chain=chains/new-patient",
-                                       "--ref=crm-3003", "--field=patient_name=王芳,phone=137"});
-  ASSERT_EQ(created.exit_code, 0) << created.err;
-  const auto item = ParseJson<hv1::WorkItem>(created.out);
-  const Result offered =
-      Ctl({"--act_as_team=outreach", "--field=preferred_time=周五上午"}, {"offer", item.name()});
-  ASSERT_EQ(offered.exit_code, 0) << offered.err;
-  const auto handoff = ParseJson<hv1::Handoff>(offered.out);
-  ASSERT_EQ(Ctl({"--act_as_team=front-desk"}, {"accept", handoff.name()}).exit_code, 0);
-  ASSERT_EQ(
-      Ctl({"--act_as_team=front-desk"}, {"rate", handoff.name(), "--scores=4,4,4,4,3"}).exit_code,
-      0);
+  const std::string handoff = AcceptedHandoff("crm-3003");
+  ASSERT_NE(handoff, "");
+  ASSERT_EQ(Ctl({"--act_as_team=front-desk"}, {"rate", handoff, "--scores=4,4,4,4,3"}).exit_code,
+            0);
 
   // The rating service applies the logs asynchronously: ask until the
   // rated score shows (bounded).
   rv1::HandoffScore score;
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
   while (absl::Now() < deadline) {
-    const Result got = Ctl({}, {"score", handoff.name()});
+    const Result got = Ctl({}, {"score", handoff});
     if (got.exit_code == 0) {
       score = ParseJson<rv1::HandoffScore>(got.out);
       if (score.has_rating_part()) break;
@@ -336,6 +402,86 @@ TEST_F(BatonctlTest, UsageErrorsExitWithTwoAndSayWhatIsWrong) {
   EXPECT_THAT(bad_flag.err, HasSubstr("--no_such_flag"));
 }
 
+// An incomplete or unknown command lists every way to go on, three-word
+// commands included. (Failed before the fix: "rating takes get, rebuild,
+// status", without `rules get` and `rules set`.)
+TEST_F(BatonctlTest, UnknownCommandsListEveryContinuation) {
+  const Result rules = Ctl({}, {"rating", "rules"});
+  EXPECT_EQ(rules.exit_code, 2);
+  EXPECT_THAT(rules.err, HasSubstr("'rating rules' needs a subcommand: get, set"));
+
+  const Result rating_foo = Ctl({}, {"rating", "foo"});
+  EXPECT_EQ(rating_foo.exit_code, 2);
+  EXPECT_THAT(rating_foo.err, HasSubstr("unknown command 'rating foo' (rating takes get, rules "
+                                        "get, rules set, rebuild, status)"));
+
+  const Result rating = Ctl({}, {"rating"});
+  EXPECT_EQ(rating.exit_code, 2);
+  EXPECT_THAT(rating.err, HasSubstr("'rating' needs a subcommand: get, rules get, rules set"));
+
+  const Result rules_foo = Ctl({}, {"rating", "rules", "foo"});
+  EXPECT_EQ(rules_foo.exit_code, 2);
+  EXPECT_THAT(rules_foo.err, HasSubstr("unknown command 'rating rules foo' (rating rules takes "
+                                       "get, set)"));
+}
+
+// --from without --to (or the reverse) is refused by batonctl, naming the
+// flags the user typed, for every windowed read. (Failed before the fix:
+// exit 1 with the server's "window.end_day: is required".)
+TEST_F(BatonctlTest, FromAndToGoTogether) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"scorecard", "outreach", "--from=2026-11-01"},
+      {"scoreboard", "clinic", "--from=2026-11-01"},
+      {"funnel", "new-patient", "--to=2026-11-30"},
+  };
+  for (const auto& command : commands) {
+    const Result result = Ctl({}, command);
+    EXPECT_EQ(result.exit_code, 2) << command[0] << ": " << result.err;
+    EXPECT_THAT(result.err, HasSubstr("--from and --to go together")) << command[0];
+    EXPECT_THAT(result.err, ::testing::Not(HasSubstr("window."))) << command[0];
+  }
+  // The watch's window moves with today: --days, not --from/--to.
+  const Result watch =
+      Ctl({}, {"scoreboard", "clinic", "--watch", "--from=2026-11-01", "--to=2026-11-30"});
+  EXPECT_EQ(watch.exit_code, 2) << watch.err;
+  EXPECT_THAT(watch.err, HasSubstr("--days"));
+}
+
+// scoreboard --watch prints the scoreboard now, then again when an accept
+// changes it, one JSON line each, until killed. (Failed before the fix:
+// "unknown flag --watch", exit 2, no line.)
+TEST_F(BatonctlTest, ScoreboardWatchStreamsAChange) {
+  StreamingProgram watch(BATONCTL_PATH,
+                         {absl::StrCat("--target=127.0.0.1:", server_->port()), "scoreboard",
+                          "clinic", "--watch", "--days=7", "--order=first-pass-yield"},
+                         dir_.Sub("watch.err"));
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  const std::string first = watch.ReadLine(deadline);
+  ASSERT_FALSE(first.empty()) << "no scoreboard came; stderr in " << dir_.Sub("watch.err");
+  const auto now = ParseJson<rv1::Scoreboard>(first);
+  EXPECT_EQ(now.department(), "departments/clinic");
+  EXPECT_EQ(now.order(), rv1::SCOREBOARD_ORDER_FIRST_PASS_YIELD);
+  ASSERT_EQ(now.rows_size(), 5) << first;
+  for (const auto& row : now.rows()) EXPECT_EQ(row.as_supplier().accepts(), 0) << first;
+
+  ASSERT_NE(AcceptedHandoff("crm-4004"), "");
+  // Offers push too (coalesced): read on until a scoreboard shows the
+  // accept, bounded by the deadline.
+  int64_t outreach_accepts = 0;
+  while (outreach_accepts == 0) {
+    const std::string line = watch.ReadLine(deadline);
+    ASSERT_FALSE(line.empty()) << "the accept never showed in the stream";
+    const auto board = ParseJson<rv1::Scoreboard>(line);
+    EXPECT_EQ(board.window().end_day(), now.window().end_day());
+    for (const auto& row : board.rows()) {
+      if (row.team() == "teams/outreach") outreach_accepts = row.as_supplier().accepts();
+    }
+  }
+  EXPECT_EQ(outreach_accepts, 1);
+  const int status = watch.Stop(SIGINT);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
+}
+
 // The dev caller is an admin: it reads the rules, makes a version with
 // two fields changed (the rest kept), and rebuilds the rollups under it.
 TEST_F(BatonctlTest, RatingRulesSetByAnAdminThenRebuild) {
@@ -361,6 +507,16 @@ TEST_F(BatonctlTest, RatingRulesSetByAnAdminThenRebuild) {
   const Result not_a_number = Ctl({}, {"rating", "rules", "set", "--prior_weight=ten"});
   EXPECT_EQ(not_a_number.exit_code, 2);
   EXPECT_THAT(not_a_number.err, HasSubstr("--prior_weight=ten"));
+  // satisfied_from is an int. (Failed before the fix: "is not a number".)
+  const Result fraction = Ctl({}, {"rating", "rules", "set", "--satisfied_from=4.5"});
+  EXPECT_EQ(fraction.exit_code, 2);
+  EXPECT_THAT(fraction.err, HasSubstr("--satisfied_from=4.5 is not a whole number"));
+  // No field to change: a usage error naming the flags, and no new version.
+  // (Failed before the fix: exit 0 and version 3, identical to 2.)
+  const Result nothing = Ctl({}, {"rating", "rules", "set", "new-patient"});
+  EXPECT_EQ(nothing.exit_code, 2) << nothing.out;
+  EXPECT_THAT(nothing.err, HasSubstr("--rating_weight"));
+  EXPECT_THAT(nothing.err, HasSubstr("--satisfied_from"));
 
   const Result rebuild = Ctl({}, {"rating", "rebuild"});
   ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
