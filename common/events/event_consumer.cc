@@ -127,18 +127,10 @@ void EventConsumer::Run() {
     status_.state = ConsumerState::kConnecting;
     status_.error = Describe(status);
     ++status_.reconnects;
-    // The warning waits for the backoff: when the process shuts down, the
-    // sources' logs close (UNAVAILABLE) just before Stop() reaches this
-    // consumer, so only a Stop() during the backoff tells our own shutdown
-    // from a source that really went away.
-    if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), delay)) {
-      log::Info("event consumer stopped during its reconnect backoff",
-                {{"source", status_.source}, {"error", status_.error}});
-      break;
-    }
     log::Warn("event consumer reconnecting", {{"source", status_.source},
                                               {"error", status_.error},
-                                              {"after_ms", absl::ToInt64Milliseconds(delay)}});
+                                              {"delay_ms", absl::ToInt64Milliseconds(delay)}});
+    if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), delay)) break;
   }
   absl::MutexLock lock(&mu_);
   running_ = false;
