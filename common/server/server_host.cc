@@ -101,7 +101,10 @@ void ServerHost::Shutdown() {
   // left for it to cancel.
   const absl::Time deadline = absl::Now() + options_.drain_timeout;
   identity_->StartRefusing();
-  for (auto& hook : shutdown_hooks_) hook();
+  // Newest first, as modules stop: a module that consumes another's event
+  // log (rating) stops its consumers before that log closes, rather than
+  // seeing the closing as an outage and warning that it reconnects.
+  for (auto hook = shutdown_hooks_.rbegin(); hook != shutdown_hooks_.rend(); ++hook) (*hook)();
   if (!identity_->WaitForAdmittedCalls(options_.drain_timeout)) {
     log::Warn("calls still running after the drain timeout are cancelled",
               {{"drain_seconds", absl::ToDoubleSeconds(options_.drain_timeout)}});

@@ -61,8 +61,8 @@ class ServerHost {
   // health at Start() is SERVING, or NOT_SERVING when `serving_at_start` is
   // false (a service that must first get ready: SetServing(name, true)).
   void AddService(grpc::Service* service, std::string health_name, bool serving_at_start = true);
-  // Runs at the start of Shutdown(), before calls are drained: close event
-  // logs here so that their streams end.
+  // Runs at the start of Shutdown(), before calls are drained, the hook
+  // added last first: close event logs here so that their streams end.
   void OnShutdown(std::function<void()> hook);
 
   // Binds and starts serving. FAILED_PRECONDITION when the listen policy
