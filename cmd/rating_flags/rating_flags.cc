@@ -17,6 +17,9 @@ ABSL_FLAG(absl::Duration, watch_decision_interval, absl::Milliseconds(25),
           "(accept, return, drop, rating, feedback...) changed it; at most --watch_interval");
 ABSL_FLAG(int, max_watches, 1000,
           "most WatchScoreboard streams at once; one more is refused RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_watches_per_caller, 32,
+          "most WatchScoreboard streams of one caller (a token's subject) at once; one more is "
+          "refused RESOURCE_EXHAUSTED");
 
 namespace baton::cmd {
 namespace {
@@ -51,6 +54,11 @@ rating::RatingModuleOptions RatingOptionsFromFlags() {
     Refuse("max_watches", "must be from 1 to 100000");
   }
   options.max_watches = static_cast<size_t>(max_watches);
+  const int per_caller = absl::GetFlag(FLAGS_max_watches_per_caller);
+  if (per_caller < 1 || per_caller > max_watches) {
+    Refuse("max_watches_per_caller", "must be from 1 to --max_watches");
+  }
+  options.max_watches_per_caller = static_cast<size_t>(per_caller);
   return options;
 }
 

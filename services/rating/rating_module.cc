@@ -85,6 +85,7 @@ void RatingModule::OpenWatches(const DayCalendar& calendar, const Clock* clock) 
       .min_interval = options_.watch_interval,
       .decision_interval = std::min(options_.watch_decision_interval, options_.watch_interval),
       .max_watches = options_.max_watches,
+      .max_watches_per_caller = options_.max_watches_per_caller,
       .clock = clock});
 }
 

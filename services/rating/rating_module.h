@@ -71,10 +71,12 @@ struct RatingModuleOptions {
   absl::Duration backoff_max = absl::Seconds(10);
   // WatchScoreboard: least time between two pushes of one scoreboard while
   // only offers changed it, and once a decision did; most streams at once
-  // (scoreboard_watch_hub.h). Defaults: 200 ms, 25 ms, 1000.
+  // (scoreboard_watch_hub.h), and of one caller. Defaults: 200 ms, 25 ms,
+  // 1000, 32.
   absl::Duration watch_interval = absl::Milliseconds(200);
   absl::Duration watch_decision_interval = absl::Milliseconds(25);
   size_t max_watches = 1000;
+  size_t max_watches_per_caller = 32;
 };
 
 class RatingModule final : public server::ServiceModule {

@@ -44,7 +44,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* RatingServiceImpl::WatchScoreboard(C
   if (!caller.ok()) return events::FinishedStream(caller.status());
   absl::StatusOr<std::string> department = Validate(request);
   if (!department.ok()) return events::FinishedStream(department.status());
-  return watches_->Watch(ctx, KeyOf(*std::move(department), request));
+  return watches_->Watch(ctx, KeyOf(*std::move(department), request), caller->principal.subject);
 }
 
 }  // namespace baton::rating

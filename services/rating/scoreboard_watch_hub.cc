@@ -96,13 +96,13 @@ void ScoreboardWatchHub::Loop() {
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* ScoreboardWatchHub::Watch(
-    grpc::CallbackServerContext* context, const WatchKey& key) {
+    grpc::CallbackServerContext* context, const WatchKey& key, std::string caller) {
   auto* stream = new events::LatestValueStream(
       context, {.stall_timeout = options_.stall_timeout,
                 .resume_hint = "call WatchScoreboard again for the scoreboard as it now stands",
                 .on_done = [this](events::LatestValueSink* self) { Remove(self); },
                 .clock = clock_});
-  if (absl::Status added = Add(key, stream); !added.ok()) {
+  if (absl::Status added = Add(key, stream, std::move(caller)); !added.ok()) {
     delete stream;  // never handed to gRPC
     return events::FinishedStream(added);
   }
@@ -112,7 +112,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ScoreboardWatchHub::Watch(
   return stream;
 }
 
-absl::Status ScoreboardWatchHub::Add(const WatchKey& key, events::LatestValueSink* sink) {
+absl::Status ScoreboardWatchHub::Add(const WatchKey& key, events::LatestValueSink* sink,
+                                     std::string caller) {
   absl::MutexLock lock(&mu_);
   if (shut_down_) {
     return absl::UnavailableError("the server is shutting down; call WatchScoreboard again");
@@ -124,7 +125,17 @@ absl::Status ScoreboardWatchHub::Add(const WatchKey& key, events::LatestValueSin
                      "): close one or try another server later"),
         {{"max_watches", absl::StrCat(options_.max_watches)}});
   }
-  watchers_[sink] = Watcher{.key = key};
+  size_t& mine = per_caller_[caller];
+  if (mine >= options_.max_watches_per_caller) {
+    if (mine == 0) per_caller_.erase(caller);
+    return ErrorWithInfo(
+        absl::StatusCode::kResourceExhausted, "TOO_MANY_WATCHES",
+        absl::StrCat("you have your most scoreboard watches (", options_.max_watches_per_caller,
+                     "): close one first"),
+        {{"max_watches_per_caller", absl::StrCat(options_.max_watches_per_caller)}});
+  }
+  ++mine;
+  watchers_[sink] = Watcher{.key = key, .caller = std::move(caller)};
   keys_[key].watchers.insert(sink);
   departments_[key.department].keys.insert(key);
   return absl::OkStatus();
@@ -152,6 +163,9 @@ void ScoreboardWatchHub::Remove(events::LatestValueSink* sink) {
   auto it = watchers_.find(sink);
   if (it == watchers_.end()) return;
   const WatchKey key = std::move(it->second.key);
+  if (auto mine = per_caller_.find(it->second.caller); --mine->second == 0) {
+    per_caller_.erase(mine);
+  }
   watchers_.erase(it);
   auto key_it = keys_.find(key);
   key_it->second.watchers.erase(sink);

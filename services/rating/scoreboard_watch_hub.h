@@ -117,8 +117,11 @@ struct ScoreboardWatchOptions {
   absl::Duration min_interval = absl::Milliseconds(200);
   // The same once a decision changed it (≤ min_interval). Default: 25 ms.
   absl::Duration decision_interval = absl::Milliseconds(25);
-  // Most streams at once. Default: 1000.
+  // Most streams at once, and of one caller (a principal's subject): one
+  // caller cannot take every slot from the wall screens, nor make the hub
+  // recompute hundreds of distinct keys. Defaults: 1000, 32.
   size_t max_watches = 1000;
+  size_t max_watches_per_caller = 32;
   // A client that takes no message for this long is ended. Default: 30 s.
   absl::Duration stall_timeout = absl::Seconds(30);
   // How often the streams' stall rules are applied, so a stalled client
@@ -160,15 +163,16 @@ class ScoreboardWatchHub {
   // at max_watches, the computation's error (NOT_FOUND for a department
   // without teams, as GetDepartmentScoreboard).
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(grpc::CallbackServerContext* context,
-                                                    const WatchKey& key);
+                                                    const WatchKey& key, std::string caller);
 
   // What Watch does, without gRPC (the unit tests' fake streams):
-  // registers `sink` as a watcher of `key` (UNAVAILABLE, RESOURCE_EXHAUSTED
-  // as above), then First computes the key now and offers the result to
+  // registers `sink` as `caller`'s watcher of `key` (UNAVAILABLE;
+  // RESOURCE_EXHAUSTED TOO_MANY_WATCHES at max_watches or at
+  // max_watches_per_caller), then First computes the key now and offers the result to
   // it (the computation's error, for the caller to End the sink with).
   // `sink` stays registered until Remove, which its owner calls when done
   // (after which the hub never calls it).
-  absl::Status Add(const WatchKey& key, events::LatestValueSink* sink);
+  absl::Status Add(const WatchKey& key, events::LatestValueSink* sink, std::string caller);
   absl::Status First(events::LatestValueSink* sink);
   void Remove(events::LatestValueSink* sink);
 
@@ -189,6 +193,7 @@ class ScoreboardWatchHub {
  private:
   struct Watcher {
     WatchKey key;
+    std::string caller;
     uint64_t ticket = 0;      // of the last scoreboard offered (0: none)
     std::string fingerprint;  // of that scoreboard, as_of aside
   };
@@ -224,6 +229,8 @@ class ScoreboardWatchHub {
   mutable absl::Mutex mu_ ABSL_ACQUIRED_BEFORE(inbox_mu_);
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   absl::flat_hash_map<events::LatestValueSink*, Watcher> watchers_ ABSL_GUARDED_BY(mu_);
+  // Streams per caller (none at 0: erased).
+  absl::flat_hash_map<std::string, size_t> per_caller_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<WatchKey, KeyState> keys_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, DepartmentState> departments_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::string> team_department_ ABSL_GUARDED_BY(mu_);

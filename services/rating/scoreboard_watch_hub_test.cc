@@ -139,7 +139,7 @@ class ScoreboardWatchHubTest : public ::testing::Test {
   // A watcher of `key` with its first message; the fixture owns it.
   FakeStream* Watch(const WatchKey& key) {
     FakeStream* stream = streams_.emplace_back(std::make_unique<FakeStream>()).get();
-    EXPECT_OK(hub_.Add(key, stream));
+    EXPECT_OK(hub_.Add(key, stream, "ann"));
     EXPECT_OK(hub_.First(stream));
     return stream;
   }
@@ -317,12 +317,30 @@ TEST_F(ScoreboardWatchHubTest, WatchesAreBoundedAndTheRefusalNamesTheLimit) {
   Watch(Key("a"));
   Watch(Key("b"));
   FakeStream four;
-  absl::Status refused = hub_.Add(Key("b"), &four);
+  absl::Status refused = hub_.Add(Key("b"), &four, "ann");
   EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(refused.message(), HasSubstr("most scoreboard watches (3)"));
   hub_.Remove(one);
-  EXPECT_OK(hub_.Add(Key("b"), &four));
+  EXPECT_OK(hub_.Add(Key("b"), &four, "ann"));
   hub_.Remove(&four);
+}
+
+// One caller once held every slot (the review took all 5 of --max_watches=5).
+TEST_F(ScoreboardWatchHubTest, OneCallerHoldsAtMostItsShare) {
+  ScoreboardWatchOptions options = Options();
+  options.max_watches = 10;
+  options.max_watches_per_caller = 2;
+  ScoreboardWatchHub hub(options);
+  FakeStream streams[4];
+  EXPECT_OK(hub.Add(Key("a"), &streams[0], "ann"));
+  EXPECT_OK(hub.Add(Key("b", 7), &streams[1], "ann"));
+  const absl::Status refused = hub.Add(Key("a"), &streams[2], "ann");
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(refused.message(), HasSubstr("your most scoreboard watches (2)"));
+  EXPECT_OK(hub.Add(Key("a"), &streams[3], "bo")) << "another caller still gets one";
+  hub.Remove(&streams[0]);
+  EXPECT_OK(hub.Add(Key("a"), &streams[2], "ann")) << "a closed stream frees its slot";
+  for (FakeStream* s : {&streams[1], &streams[2], &streams[3]}) hub.Remove(s);
 }
 
 TEST_F(ScoreboardWatchHubTest, ARemovedWatcherIsNeitherRecomputedNorCalled) {
@@ -337,7 +355,7 @@ TEST_F(ScoreboardWatchHubTest, ARemovedWatcherIsNeitherRecomputedNorCalled) {
 
 TEST_F(ScoreboardWatchHubTest, AnUnknownDepartmentEndsTheWatchWithNotFound) {
   FakeStream stream;
-  ASSERT_OK(hub_.Add(Key("nowhere"), &stream));
+  ASSERT_OK(hub_.Add(Key("nowhere"), &stream, "ann"));
   absl::Status first = hub_.First(&stream);
   EXPECT_EQ(first.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(first.message(), HasSubstr("departments/nowhere"));
@@ -367,7 +385,7 @@ TEST_F(ScoreboardWatchHubTest, ShutdownEndsEveryStreamWithUnavailableAndRefusesN
   hub_.Shutdown();
   EXPECT_EQ(stream->ended().code(), absl::StatusCode::kUnavailable);
   FakeStream late;
-  EXPECT_EQ(hub_.Add(Key("a"), &late).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(hub_.Add(Key("a"), &late, "ann").code(), absl::StatusCode::kUnavailable);
 }
 
 // The hub's own thread, on the real clock: a mark is pushed without anyone
@@ -377,7 +395,7 @@ TEST(ScoreboardWatchHubThreadTest, TheThreadPushesMarkedChanges) {
   ScoreboardWatchHub hub({.compute = [&](const WatchKey& key) { return boards.Compute(key); }});
   hub.Start();
   FakeStream stream;
-  ASSERT_OK(hub.Add({.department = "a", .days = 30}, &stream));
+  ASSERT_OK(hub.Add({.department = "a", .days = 30}, &stream, "ann"));
   ASSERT_OK(hub.First(&stream));
   boards.Set("a", 77);
   ChangeMarks marks;
