@@ -1,6 +1,7 @@
 #ifndef BATON_COMMON_SERVER_SERVER_HOST_H_
 #define BATON_COMMON_SERVER_SERVER_HOST_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -43,7 +44,75 @@ struct ServerHostOptions {
   // How long in-flight calls get to finish on shutdown before they are
   // cancelled. Default: 10 s.
   absl::Duration drain_timeout = absl::Seconds(10);
+
+  // Transport bounds (the design and the reasons are below the struct).
+
+  // Memory gRPC may hold for this server: read buffers, requests received
+  // and not yet handed to a handler, per-call state (one grpc::ResourceQuota
+  // shared by every connection). Requests are buffered whole before the
+  // caller is authenticated, so this is what bounds a flood of large
+  // unauthenticated calls. Near it gRPC shrinks the flow-control windows it
+  // grants (senders slow down); at it, it closes connections with no call in
+  // progress (GOAWAY; clients reconnect) and then cancels calls in progress,
+  // one at a time, until usage is under it: their callers see
+  // RESOURCE_EXHAUSTED or UNAVAILABLE. A soft bound: usage may overshoot it
+  // for the moment reclamation takes. Must be at least
+  // 2 * max_receive_message_bytes, so that one largest request always fits.
+  // Default: 256 MiB.
+  int64_t max_memory_bytes = int64_t{256} << 20;
+  // Calls one connection may have open at once (HTTP/2
+  // SETTINGS_MAX_CONCURRENT_STREAMS). gRPC clients queue further calls on
+  // the client until one ends; a peer that opens more anyway breaks the
+  // protocol, and gRPC refuses the streams or closes the connection. High
+  // enough for a proxy or mesh carrying many clients' watch streams on one
+  // connection. Must be > 0. Default: 2048.
+  int max_streams_per_connection = 2048;
+  // The server pings each connection this often (HTTP/2 PING), with or
+  // without calls in progress, and closes it when the
+  // answer does not come within keepalive_timeout: a peer that vanished
+  // (host down, process stopped, cable cut) stops holding its calls and
+  // watch slots after at most keepalive_time + keepalive_timeout (80 s by
+  // default). Must be > 0. Defaults: 60 s and 20 s.
+  absl::Duration keepalive_time = absl::Seconds(60);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  // The shortest interval between client keepalive pings the server
+  // tolerates (with or without calls in progress); a client pinging more
+  // often is told GOAWAY "too_many_pings" at the third such ping. 10 s is
+  // the shortest keepalive time gRPC clients allow themselves (grpc-go,
+  // grpc-java); grpc-js and gRPC C++ send no keepalive pings unless asked.
+  // Must be > 0. Default: 10 s.
+  absl::Duration min_client_ping_interval = absl::Seconds(10);
 };
+
+// Design of the transport bounds (gRPC 1.51):
+//  - Memory: gRPC's only server-wide memory bound is a ResourceQuota. In
+//    1.51 the chttp2 transport, the TCP endpoints and call arenas allocate
+//    from it; as it fills, the transport lowers the stream windows it
+//    advertises (TargetInitialWindowSizeBasedOnMemoryPressureAndBdp), and
+//    its reclaimers send GOAWAY on connections without streams ("benign")
+//    and then cancel streams ("destructive", "Buffers full", HTTP/2
+//    ENHANCE_YOUR_CALM). ResourceQuota::SetMaxThreads only limits the
+//    synchronous server's thread pool, which Baton (callback API) does not
+//    use, so it is not set.
+//  - Authentication happens after the request is buffered: for a unary
+//    method gRPC reads the whole message before it matches the call to a
+//    handler, so even the interceptor's POST_RECV_INITIAL_METADATA hook runs
+//    after the body arrived, and an interceptor cannot end a call with a
+//    status. Refusing earlier would mean serving unary methods as streams;
+//    instead the quota bounds what unauthenticated callers can make the
+//    server hold, and max_receive_message_bytes bounds one call.
+//  - Connections: 1.51 has no cap on accepted connections
+//    (grpc.max_allowed_incoming_connections came later); each costs a few
+//    KiB until it carries data, which the quota then bounds, and idle ones
+//    are the first reclaimed. max_streams_per_connection bounds the calls of
+//    one well-behaved connection; a peer that never acknowledges SETTINGS
+//    is only bounded by the quota.
+//  - Liveness: server keepalive pings (keepalive_time, keepalive_timeout,
+//    permitted without calls, not limited to pings without data) find dead
+//    peers; an idle but live client answers them and keeps its connection
+//    (no max_connection_idle: an idle batonctl `watch` must not be
+//    disconnected). Client pings are allowed every min_client_ping_interval
+//    with or without calls, with gRPC's default of 2 strikes.
 
 // One gRPC server with Baton's bootstrap: the identity interceptor, standard
 // health checking (one status per service name, plus "" for the server),
@@ -68,8 +137,9 @@ class ServerHost {
   // Binds and starts serving. FAILED_PRECONDITION when the listen policy
   // refuses the address (CheckListenPolicy); INVALID_ARGUMENT or NOT_FOUND
   // naming the file when the TLS files are incomplete, missing or do not
-  // parse (LoadServerCredentials), or max_receive_message_bytes is not
-  // positive; UNAVAILABLE when the address cannot be bound.
+  // parse (LoadServerCredentials), or a transport bound above is out of
+  // range (the message names the batond flag that sets it); UNAVAILABLE
+  // when the address cannot be bound.
   absl::Status Start();
   // The bound port (after Start()).
   int port() const { return port_; }
