@@ -33,9 +33,11 @@ absl::Status CheckTransportBounds(const ServerHostOptions& options) {
         absl::StrCat("--max_request_bytes (max_receive_message_bytes) must be positive, got ",
                      options.max_receive_message_bytes));
   }
-  if (options.max_memory_bytes < 2 * int64_t{options.max_receive_message_bytes}) {
+  if (options.max_memory_bytes != 0 &&
+      options.max_memory_bytes < 2 * int64_t{options.max_receive_message_bytes}) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--max_memory_mb (max_memory_bytes) must be at least twice --max_request_bytes (",
+        "--max_memory_mb (max_memory_bytes) must be 0 (no quota) or at least twice "
+        "--max_request_bytes (",
         options.max_receive_message_bytes, " bytes) so that one largest request fits, got ",
         options.max_memory_bytes, " bytes"));
   }
@@ -92,9 +94,11 @@ absl::Status ServerHost::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
-  grpc::ResourceQuota quota("baton-server");
-  quota.Resize(static_cast<size_t>(options_.max_memory_bytes));
-  builder.SetResourceQuota(quota);
+  if (options_.max_memory_bytes > 0) {
+    grpc::ResourceQuota quota("baton-server");
+    quota.Resize(static_cast<size_t>(options_.max_memory_bytes));
+    builder.SetResourceQuota(quota);
+  }
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_streams_per_connection);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(options_.keepalive_time));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Millis(options_.keepalive_timeout));

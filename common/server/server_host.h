@@ -47,19 +47,20 @@ struct ServerHostOptions {
 
   // Transport bounds (the design and the reasons are below the struct).
 
-  // Memory gRPC may hold for this server: read buffers, requests received
-  // and not yet handed to a handler, per-call state (one grpc::ResourceQuota
-  // shared by every connection). Requests are buffered whole before the
-  // caller is authenticated, so this is what bounds a flood of large
-  // unauthenticated calls. Near it gRPC shrinks the flow-control windows it
-  // grants (senders slow down); at it, it closes connections with no call in
-  // progress (GOAWAY; clients reconnect) and then cancels calls in progress,
-  // one at a time, until usage is under it: their callers see
-  // RESOURCE_EXHAUSTED or UNAVAILABLE. A soft bound: usage may overshoot it
-  // for the moment reclamation takes. Must be at least
-  // 2 * max_receive_message_bytes, so that one largest request always fits.
-  // Default: 256 MiB.
-  int64_t max_memory_bytes = int64_t{256} << 20;
+  // When > 0, the memory gRPC may hold for this server (read buffers,
+  // requests received and not yet handed to a handler, per-call state: one
+  // grpc::ResourceQuota shared by every connection); 0: no quota. Near it
+  // gRPC shrinks the flow-control windows it grants; at it, it closes
+  // connections with no call in progress and cancels calls in progress,
+  // whose callers see RESOURCE_EXHAUSTED, or UNAVAILABLE when their
+  // connection was closed. Off by default because in gRPC 1.51 it bounds a
+  // flood on one connection but not one spread over several: under
+  // pressure, 500-1000 concurrent unauthenticated 4 MiB calls over 2-8
+  // connections raised the peak RSS to 0.7-2.9 GB with a 16-256 MiB quota,
+  // against 0.4-0.7 GB without one (see the design notes below). When set,
+  // at least 2 * max_receive_message_bytes, so that one largest request
+  // fits. Default: 0.
+  int64_t max_memory_bytes = 0;
   // Calls one connection may have open at once (HTTP/2
   // SETTINGS_MAX_CONCURRENT_STREAMS). gRPC clients queue further calls on
   // the client until one ends; a peer that opens more anyway breaks the
@@ -91,22 +92,29 @@ struct ServerHostOptions {
 //    advertises (TargetInitialWindowSizeBasedOnMemoryPressureAndBdp), and
 //    its reclaimers send GOAWAY on connections without streams ("benign")
 //    and then cancel streams ("destructive", "Buffers full", HTTP/2
-//    ENHANCE_YOUR_CALM). ResourceQuota::SetMaxThreads only limits the
-//    synchronous server's thread pool, which Baton (callback API) does not
-//    use, so it is not set.
+//    ENHANCE_YOUR_CALM). Measured with unauthenticated 4 MiB floods, it
+//    holds a flood on one connection near the quota, but with the flood
+//    spread over 2-8 connections usage overshoots it many times over and
+//    ends higher than with no quota (gRPC reworked its pressure controller
+//    after 1.51, grpc/grpc#31918 and #32625; whether that cures this was
+//    not checked). So it is an option, off by default, not a bound this
+//    server relies on.
+//    ResourceQuota::SetMaxThreads only limits the synchronous server's
+//    thread pool, which Baton (callback API) does not use.
 //  - Authentication happens after the request is buffered: for a unary
 //    method gRPC reads the whole message before it matches the call to a
 //    handler, so even the interceptor's POST_RECV_INITIAL_METADATA hook runs
 //    after the body arrived, and an interceptor cannot end a call with a
-//    status. Refusing earlier would mean serving unary methods as streams;
-//    instead the quota bounds what unauthenticated callers can make the
-//    server hold, and max_receive_message_bytes bounds one call.
+//    status. Refusing earlier means serving unary methods as streams at the
+//    core (payload not read before the handler), which every service's
+//    registration would have to change for: not done yet. Until then one
+//    unauthenticated call holds at most max_receive_message_bytes, one
+//    connection at most max_streams_per_connection such calls, and nothing
+//    bounds the number of connections.
 //  - Connections: 1.51 has no cap on accepted connections
-//    (grpc.max_allowed_incoming_connections came later); each costs a few
-//    KiB until it carries data, which the quota then bounds, and idle ones
-//    are the first reclaimed. max_streams_per_connection bounds the calls of
-//    one well-behaved connection; a peer that never acknowledges SETTINGS
-//    is only bounded by the quota.
+//    (grpc.max_allowed_incoming_connections came later).
+//    max_streams_per_connection bounds the calls of one well-behaved
+//    connection (one that acknowledges SETTINGS).
 //  - Liveness: server keepalive pings (keepalive_time, keepalive_timeout,
 //    permitted without calls, not limited to pings without data) find dead
 //    peers; an idle but live client answers them and keeps its connection
