@@ -51,6 +51,20 @@ ABSL_FLAG(int, max_wal_mb, 256,
           "bounds its disk use and how long a restart replays it; lower flushes more often");
 ABSL_FLAG(int, max_request_bytes, 4 << 20,
           "largest request message accepted; a larger one is refused with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_memory_mb, 0,
+          "when > 0, MiB gRPC may hold for connections and calls, requests not yet answered "
+          "included (a grpc::ResourceQuota); near it the server slows senders down, at it it "
+          "closes idle connections and then cancels calls in progress (RESOURCE_EXHAUSTED, or "
+          "UNAVAILABLE when their connection is closed). 0: no quota. At least twice "
+          "--max_request_bytes. Off by default: with gRPC 1.51 it holds a flood of large calls "
+          "on one connection but makes one spread over several connections worse");
+ABSL_FLAG(int, max_streams_per_connection, 2048,
+          "calls one connection may have open at once; clients queue further calls until one "
+          "ends");
+ABSL_FLAG(int, keepalive_seconds, 60,
+          "ping each connection this often and close it when no answer comes within 20 s: a "
+          "vanished client releases its calls and watch slots within this + 20 s. Clients may "
+          "ping every 10 s or more");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
 ABSL_FLAG(std::string, port_file, "",
           "when set, the bound port is written to this file once serving (for scripts and tests)");
@@ -132,7 +146,19 @@ int RunServer(std::vector<std::unique_ptr<server::ServiceModule>> modules,
       absl::GetFlag(FLAGS_allow_plaintext_tokens_on_network);
   options.server.lame_duck = absl::Seconds(absl::GetFlag(FLAGS_lame_duck_seconds));
   options.server.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
+  if (absl::GetFlag(FLAGS_max_request_bytes) < 1) {
+    return Fail("bad flag", absl::InvalidArgumentError("--max_request_bytes must be at least 1"));
+  }
   options.server.max_receive_message_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  if (absl::GetFlag(FLAGS_max_memory_mb) < 0) {
+    return Fail("bad flag", absl::InvalidArgumentError("--max_memory_mb must be 0 or more"));
+  }
+  options.server.max_memory_bytes = int64_t{absl::GetFlag(FLAGS_max_memory_mb)} << 20;
+  options.server.max_streams_per_connection = absl::GetFlag(FLAGS_max_streams_per_connection);
+  if (absl::GetFlag(FLAGS_keepalive_seconds) < 1) {
+    return Fail("bad flag", absl::InvalidArgumentError("--keepalive_seconds must be at least 1"));
+  }
+  options.server.keepalive_time = absl::Seconds(absl::GetFlag(FLAGS_keepalive_seconds));
   if (absl::GetFlag(FLAGS_max_pending_writes) < 1) {
     return Fail("bad flag", absl::InvalidArgumentError("--max_pending_writes must be at least 1"));
   }

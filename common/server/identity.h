@@ -21,6 +21,11 @@ namespace baton::server {
 // for the life of the call; handlers ask Of(context).
 // Calls to grpc.health.v1 and server reflection are not authenticated, so
 // probes and standard tools work without a token.
+// A refused call is not ended here: gRPC 1.51's server interceptors cannot
+// finish a call with a status, and for a unary method the request has
+// already been read when they run. The handler answers UNAUTHENTICATED
+// (ServeRawUnary); the memory such calls can hold meanwhile is bounded by
+// the server's memory quota (ServerHostOptions::max_memory_bytes).
 // Thread-safe.
 class CallIdentity {
  public:

@@ -8,10 +8,13 @@
 // request gets INVALID_ARGUMENT naming the field.
 //
 // Cost before the handler: a caller without valid credentials costs one
-// lookup (its request is never parsed); an authenticated one costs time and
-// memory linear in the request's size (parsing, and on failure one more
+// lookup here (its request is never parsed); an authenticated one costs time
+// and memory linear in the request's size (parsing, and on failure one more
 // pass to find the field), and a bounded error. gRPC itself refuses
-// requests above the server's receive limit (ServerHostOptions).
+// requests above the server's receive limit, and has buffered the whole
+// request before this runs, authenticated or not: what all callers together
+// can make it buffer is bounded by the server's memory quota
+// (ServerHostOptions::max_memory_bytes).
 
 #include <memory>
 #include <string>

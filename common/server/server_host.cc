@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -12,8 +14,53 @@
 #include "common/log/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 
 namespace baton::server {
+
+namespace {
+
+// gRPC's channel arguments take int milliseconds; longer durations saturate.
+int Millis(absl::Duration duration) {
+  return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(duration), INT_MAX));
+}
+
+// The messages name the batond flag that sets each bound, as the listen
+// policy and the TLS checks do.
+absl::Status CheckTransportBounds(const ServerHostOptions& options) {
+  if (options.max_receive_message_bytes <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max_request_bytes (max_receive_message_bytes) must be positive, got ",
+                     options.max_receive_message_bytes));
+  }
+  if (options.max_memory_bytes != 0 &&
+      options.max_memory_bytes < 2 * int64_t{options.max_receive_message_bytes}) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max_memory_mb (max_memory_bytes) must be 0 (no quota) or at least twice "
+        "--max_request_bytes (",
+        options.max_receive_message_bytes, " bytes) so that one largest request fits, got ",
+        options.max_memory_bytes, " bytes"));
+  }
+  if (options.max_streams_per_connection <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max_streams_per_connection must be positive, got ", options.max_streams_per_connection));
+  }
+  if (options.keepalive_time < absl::Milliseconds(1) ||
+      options.keepalive_timeout < absl::Milliseconds(1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--keepalive_seconds (keepalive_time) and keepalive_timeout must be positive, got ",
+        absl::FormatDuration(options.keepalive_time), " and ",
+        absl::FormatDuration(options.keepalive_timeout)));
+  }
+  if (options.min_client_ping_interval < absl::Milliseconds(1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("min_client_ping_interval must be positive, got ",
+                     absl::FormatDuration(options.min_client_ping_interval)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 ServerHost::ServerHost(ServerHostOptions options, CallIdentity* identity)
     : options_(std::move(options)), identity_(identity) {}
@@ -39,10 +86,7 @@ absl::Status ServerHost::Start() {
   for (const std::string& warning : *warnings) {
     log::Warn(warning, {{"address", options_.address}});
   }
-  if (options_.max_receive_message_bytes <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "max_receive_message_bytes must be positive, got ", options_.max_receive_message_bytes));
-  }
+  if (absl::Status valid = CheckTransportBounds(options_); !valid.ok()) return valid;
   auto credentials = LoadServerCredentials(options_.tls);
   if (!credentials.ok()) return credentials.status();
 
@@ -50,6 +94,23 @@ absl::Status ServerHost::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
+  if (options_.max_memory_bytes > 0) {
+    grpc::ResourceQuota quota("baton-server");
+    quota.Resize(static_cast<size_t>(options_.max_memory_bytes));
+    builder.SetResourceQuota(quota);
+  }
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_streams_per_connection);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(options_.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Millis(options_.keepalive_timeout));
+  // Ping connections without calls too: a dead peer holding only an idle
+  // connection is found as well, and clients' pings on idle channels are
+  // not counted as strikes.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // A long watch that sends nothing still gets its keepalive pings (the
+  // limit on pings without data is meant for clients).
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             Millis(options_.min_client_ping_interval));
   builder.AddListeningPort(options_.address, *credentials, &port_);
   for (const Registered& registered : services_) builder.RegisterService(registered.service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
@@ -69,7 +130,10 @@ absl::Status ServerHost::Start() {
                           {"port", port_},
                           {"tls", options_.tls.enabled()},
                           {"mtls", options_.tls.enabled() && options_.tls.mutual()},
-                          {"max_receive_message_bytes", options_.max_receive_message_bytes}});
+                          {"max_receive_message_bytes", options_.max_receive_message_bytes},
+                          {"max_memory_bytes", options_.max_memory_bytes},
+                          {"max_streams_per_connection", options_.max_streams_per_connection},
+                          {"keepalive_seconds", absl::ToDoubleSeconds(options_.keepalive_time)}});
   return absl::OkStatus();
 }
 

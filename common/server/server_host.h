@@ -1,6 +1,7 @@
 #ifndef BATON_COMMON_SERVER_SERVER_HOST_H_
 #define BATON_COMMON_SERVER_SERVER_HOST_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -43,7 +44,83 @@ struct ServerHostOptions {
   // How long in-flight calls get to finish on shutdown before they are
   // cancelled. Default: 10 s.
   absl::Duration drain_timeout = absl::Seconds(10);
+
+  // Transport bounds (the design and the reasons are below the struct).
+
+  // When > 0, the memory gRPC may hold for this server (read buffers,
+  // requests received and not yet handed to a handler, per-call state: one
+  // grpc::ResourceQuota shared by every connection); 0: no quota. Near it
+  // gRPC shrinks the flow-control windows it grants; at it, it closes
+  // connections with no call in progress and cancels calls in progress,
+  // whose callers see RESOURCE_EXHAUSTED, or UNAVAILABLE when their
+  // connection was closed. Off by default because in gRPC 1.51 it bounds a
+  // flood on one connection but not one spread over several: under
+  // pressure, 500-1000 concurrent unauthenticated 4 MiB calls over 2-8
+  // connections raised the peak RSS to 0.7-2.9 GB with a 16-256 MiB quota,
+  // against 0.4-0.7 GB without one (see the design notes below). When set,
+  // at least 2 * max_receive_message_bytes, so that one largest request
+  // fits. Default: 0.
+  int64_t max_memory_bytes = 0;
+  // Calls one connection may have open at once (HTTP/2
+  // SETTINGS_MAX_CONCURRENT_STREAMS). gRPC clients queue further calls on
+  // the client until one ends; a peer that opens more anyway breaks the
+  // protocol, and gRPC refuses the streams or closes the connection. High
+  // enough for a proxy or mesh carrying many clients' watch streams on one
+  // connection. Must be > 0. Default: 2048.
+  int max_streams_per_connection = 2048;
+  // The server pings each connection this often (HTTP/2 PING), with or
+  // without calls in progress, and closes it when the
+  // answer does not come within keepalive_timeout: a peer that vanished
+  // (host down, process stopped, cable cut) stops holding its calls and
+  // watch slots after at most keepalive_time + keepalive_timeout (80 s by
+  // default). Must be > 0. Defaults: 60 s and 20 s.
+  absl::Duration keepalive_time = absl::Seconds(60);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  // The shortest interval between client keepalive pings the server
+  // tolerates (with or without calls in progress); a client pinging more
+  // often is told GOAWAY "too_many_pings" at the third such ping. 10 s is
+  // the shortest keepalive time gRPC clients allow themselves (grpc-go,
+  // grpc-java); grpc-js and gRPC C++ send no keepalive pings unless asked.
+  // Must be > 0. Default: 10 s.
+  absl::Duration min_client_ping_interval = absl::Seconds(10);
 };
+
+// Design of the transport bounds (gRPC 1.51):
+//  - Memory: gRPC's only server-wide memory bound is a ResourceQuota. In
+//    1.51 the chttp2 transport, the TCP endpoints and call arenas allocate
+//    from it; as it fills, the transport lowers the stream windows it
+//    advertises (TargetInitialWindowSizeBasedOnMemoryPressureAndBdp), and
+//    its reclaimers send GOAWAY on connections without streams ("benign")
+//    and then cancel streams ("destructive", "Buffers full", HTTP/2
+//    ENHANCE_YOUR_CALM). Measured with unauthenticated 4 MiB floods, it
+//    holds a flood on one connection near the quota, but with the flood
+//    spread over 2-8 connections usage overshoots it many times over and
+//    ends higher than with no quota (gRPC reworked its pressure controller
+//    after 1.51, grpc/grpc#31918 and #32625; whether that cures this was
+//    not checked). So it is an option, off by default, not a bound this
+//    server relies on.
+//    ResourceQuota::SetMaxThreads only limits the synchronous server's
+//    thread pool, which Baton (callback API) does not use.
+//  - Authentication happens after the request is buffered: for a unary
+//    method gRPC reads the whole message before it matches the call to a
+//    handler, so even the interceptor's POST_RECV_INITIAL_METADATA hook runs
+//    after the body arrived, and an interceptor cannot end a call with a
+//    status. Refusing earlier means serving unary methods as streams at the
+//    core (payload not read before the handler), which every service's
+//    registration would have to change for: not done yet. Until then one
+//    unauthenticated call holds at most max_receive_message_bytes, one
+//    connection at most max_streams_per_connection such calls, and nothing
+//    bounds the number of connections.
+//  - Connections: 1.51 has no cap on accepted connections
+//    (grpc.max_allowed_incoming_connections came later).
+//    max_streams_per_connection bounds the calls of one well-behaved
+//    connection (one that acknowledges SETTINGS).
+//  - Liveness: server keepalive pings (keepalive_time, keepalive_timeout,
+//    permitted without calls, not limited to pings without data) find dead
+//    peers; an idle but live client answers them and keeps its connection
+//    (no max_connection_idle: an idle batonctl `watch` must not be
+//    disconnected). Client pings are allowed every min_client_ping_interval
+//    with or without calls, with gRPC's default of 2 strikes.
 
 // One gRPC server with Baton's bootstrap: the identity interceptor, standard
 // health checking (one status per service name, plus "" for the server),
@@ -68,8 +145,9 @@ class ServerHost {
   // Binds and starts serving. FAILED_PRECONDITION when the listen policy
   // refuses the address (CheckListenPolicy); INVALID_ARGUMENT or NOT_FOUND
   // naming the file when the TLS files are incomplete, missing or do not
-  // parse (LoadServerCredentials), or max_receive_message_bytes is not
-  // positive; UNAVAILABLE when the address cannot be bound.
+  // parse (LoadServerCredentials), or a transport bound above is out of
+  // range (the message names the batond flag that sets it); UNAVAILABLE
+  // when the address cannot be bound.
   absl::Status Start();
   // The bound port (after Start()).
   int port() const { return port_; }
