@@ -51,13 +51,6 @@ ABSL_FLAG(int, max_wal_mb, 256,
           "bounds its disk use and how long a restart replays it; lower flushes more often");
 ABSL_FLAG(int, max_request_bytes, 4 << 20,
           "largest request message accepted; a larger one is refused with RESOURCE_EXHAUSTED");
-ABSL_FLAG(int, max_memory_mb, 0,
-          "when > 0, MiB gRPC may hold for connections and calls, requests not yet answered "
-          "included (a grpc::ResourceQuota); near it the server slows senders down, at it it "
-          "closes idle connections and then cancels calls in progress (RESOURCE_EXHAUSTED, or "
-          "UNAVAILABLE when their connection is closed). 0: no quota. At least twice "
-          "--max_request_bytes. Off by default: with gRPC 1.51 it holds a flood of large calls "
-          "on one connection but makes one spread over several connections worse");
 ABSL_FLAG(int, max_streams_per_connection, 2048,
           "calls one connection may have open at once; clients queue further calls until one "
           "ends");
@@ -150,10 +143,6 @@ int RunServer(std::vector<std::unique_ptr<server::ServiceModule>> modules,
     return Fail("bad flag", absl::InvalidArgumentError("--max_request_bytes must be at least 1"));
   }
   options.server.max_receive_message_bytes = absl::GetFlag(FLAGS_max_request_bytes);
-  if (absl::GetFlag(FLAGS_max_memory_mb) < 0) {
-    return Fail("bad flag", absl::InvalidArgumentError("--max_memory_mb must be 0 or more"));
-  }
-  options.server.max_memory_bytes = int64_t{absl::GetFlag(FLAGS_max_memory_mb)} << 20;
   options.server.max_streams_per_connection = absl::GetFlag(FLAGS_max_streams_per_connection);
   if (absl::GetFlag(FLAGS_keepalive_seconds) < 1) {
     return Fail("bad flag", absl::InvalidArgumentError("--keepalive_seconds must be at least 1"));

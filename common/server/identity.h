@@ -24,8 +24,7 @@ namespace baton::server {
 // A refused call is not ended here: gRPC 1.51's server interceptors cannot
 // finish a call with a status, and for a unary method the request has
 // already been read when they run. The handler answers UNAUTHENTICATED
-// (ServeRawUnary); the memory such calls can hold meanwhile is bounded by
-// the server's memory quota (ServerHostOptions::max_memory_bytes).
+// (ServeRawUnary); what such calls can hold meanwhile: server_host.h.
 // Thread-safe.
 class CallIdentity {
  public:

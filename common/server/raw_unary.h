@@ -12,9 +12,9 @@
 // and memory linear in the request's size (parsing, and on failure one more
 // pass to find the field), and a bounded error. gRPC itself refuses
 // requests above the server's receive limit, and has buffered the whole
-// request before this runs, authenticated or not: what all callers together
-// can make it buffer is bounded by the server's memory quota
-// (ServerHostOptions::max_memory_bytes).
+// request before this runs, authenticated or not: one call at most the
+// receive limit, one connection at most max_streams_per_connection calls,
+// and nothing bounds the connections yet (server_host.h says why).
 
 #include <memory>
 #include <string>

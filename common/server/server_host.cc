@@ -14,7 +14,6 @@
 #include "common/log/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "grpcpp/resource_quota.h"
 
 namespace baton::server {
 
@@ -32,14 +31,6 @@ absl::Status CheckTransportBounds(const ServerHostOptions& options) {
     return absl::InvalidArgumentError(
         absl::StrCat("--max_request_bytes (max_receive_message_bytes) must be positive, got ",
                      options.max_receive_message_bytes));
-  }
-  if (options.max_memory_bytes != 0 &&
-      options.max_memory_bytes < 2 * int64_t{options.max_receive_message_bytes}) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--max_memory_mb (max_memory_bytes) must be 0 (no quota) or at least twice "
-        "--max_request_bytes (",
-        options.max_receive_message_bytes, " bytes) so that one largest request fits, got ",
-        options.max_memory_bytes, " bytes"));
   }
   if (options.max_streams_per_connection <= 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -94,11 +85,6 @@ absl::Status ServerHost::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
-  if (options_.max_memory_bytes > 0) {
-    grpc::ResourceQuota quota("baton-server");
-    quota.Resize(static_cast<size_t>(options_.max_memory_bytes));
-    builder.SetResourceQuota(quota);
-  }
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_streams_per_connection);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(options_.keepalive_time));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Millis(options_.keepalive_timeout));
@@ -131,7 +117,6 @@ absl::Status ServerHost::Start() {
                           {"tls", options_.tls.enabled()},
                           {"mtls", options_.tls.enabled() && options_.tls.mutual()},
                           {"max_receive_message_bytes", options_.max_receive_message_bytes},
-                          {"max_memory_bytes", options_.max_memory_bytes},
                           {"max_streams_per_connection", options_.max_streams_per_connection},
                           {"keepalive_seconds", absl::ToDoubleSeconds(options_.keepalive_time)}});
   return absl::OkStatus();

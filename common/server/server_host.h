@@ -47,20 +47,6 @@ struct ServerHostOptions {
 
   // Transport bounds (the design and the reasons are below the struct).
 
-  // When > 0, the memory gRPC may hold for this server (read buffers,
-  // requests received and not yet handed to a handler, per-call state: one
-  // grpc::ResourceQuota shared by every connection); 0: no quota. Near it
-  // gRPC shrinks the flow-control windows it grants; at it, it closes
-  // connections with no call in progress and cancels calls in progress,
-  // whose callers see RESOURCE_EXHAUSTED, or UNAVAILABLE when their
-  // connection was closed. Off by default because in gRPC 1.51 it bounds a
-  // flood on one connection but not one spread over several: under
-  // pressure, 500-1000 concurrent unauthenticated 4 MiB calls over 2-8
-  // connections raised the peak RSS to 0.7-2.9 GB with a 16-256 MiB quota,
-  // against 0.4-0.7 GB without one (see the design notes below). When set,
-  // at least 2 * max_receive_message_bytes, so that one largest request
-  // fits. Default: 0.
-  int64_t max_memory_bytes = 0;
   // Calls one connection may have open at once (HTTP/2
   // SETTINGS_MAX_CONCURRENT_STREAMS). gRPC clients queue further calls on
   // the client until one ends; a peer that opens more anyway breaks the
@@ -87,20 +73,13 @@ struct ServerHostOptions {
 
 // Design of the transport bounds (gRPC 1.51):
 //  - Memory: gRPC's only server-wide memory bound is a ResourceQuota. In
-//    1.51 the chttp2 transport, the TCP endpoints and call arenas allocate
-//    from it; as it fills, the transport lowers the stream windows it
-//    advertises (TargetInitialWindowSizeBasedOnMemoryPressureAndBdp), and
-//    its reclaimers send GOAWAY on connections without streams ("benign")
-//    and then cancel streams ("destructive", "Buffers full", HTTP/2
-//    ENHANCE_YOUR_CALM). Measured with unauthenticated 4 MiB floods, it
-//    holds a flood on one connection near the quota, but with the flood
-//    spread over 2-8 connections usage overshoots it many times over and
-//    ends higher than with no quota (gRPC reworked its pressure controller
-//    after 1.51, grpc/grpc#31918 and #32625; whether that cures this was
-//    not checked). So it is an option, off by default, not a bound this
-//    server relies on.
-//    ResourceQuota::SetMaxThreads only limits the synchronous server's
-//    thread pool, which Baton (callback API) does not use.
+//    1.51 it holds a flood of unauthenticated 4 MiB calls on one
+//    connection near the quota, but with the flood spread over 2-8
+//    connections usage overshot it many times over and ended higher than
+//    with no quota (0.7-2.9 GB peak with 16-256 MiB, against 0.4-0.7 GB;
+//    gRPC reworked its pressure controller after 1.51, grpc/grpc#31918 and
+//    #32625). An option that makes the hostile case worse is a trap, so
+//    there is none.
 //  - Authentication happens after the request is buffered: for a unary
 //    method gRPC reads the whole message before it matches the call to a
 //    handler, so even the interceptor's POST_RECV_INITIAL_METADATA hook runs
