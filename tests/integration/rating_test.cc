@@ -48,14 +48,17 @@ class RatingTest : public OrgTest {
   }
 
   // Waits (event-driven, bounded) until both consumers applied up to the
-  // logs' current ends; then what gRPC reports.
+  // logs' current ends and are caught up; then what gRPC reports. (After a
+  // restart the checkpoint alone reaches the end before the consumer has
+  // read its source: waiting for the sequence only raced with caught_up.)
   rv1::GetConsumerStatusResponse AwaitEnds() {
     const uint64_t handoff_end = HandoffEnd();
     const uint64_t feedback_end = FeedbackEnd();
     const absl::Time deadline = absl::Now() + absl::Seconds(30);
     auto reached = [](uint64_t end) {
       return [end](const events::ConsumerStatus& s) {
-        return s.applied_sequence >= end || s.state == events::ConsumerState::kFailed;
+        return (s.applied_sequence >= end && s.caught_up) ||
+               s.state == events::ConsumerState::kFailed;
       };
     };
     EXPECT_TRUE(server_.rating().handoff_consumer().AwaitStatus(reached(handoff_end), deadline));
