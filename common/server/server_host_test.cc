@@ -1,5 +1,5 @@
 // ServerHost over a real socket: the receive limit, the transport bounds
-// (memory quota, keepalive), TLS, and the listen policy, with the dummy raw unary service of
+// (stream cap, keepalive), TLS, and the listen policy, with the dummy raw unary service of
 // test_service.h.
 
 #include "common/server/server_host.h"

@@ -191,13 +191,7 @@ void RollupConsumers::RebuildRollups(const auth::Caller& caller,
       },
       [this, response](storage::Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(v1::StoredRollupSets sets, LoadRollupSets(tx, sets_.admin()));
-        if (sets.rebuilding()) {
-          return FailedPrecondition(
-              "REBUILD_RUNNING",
-              absl::StrCat("a rebuild of the rollups is running since ",
-                           absl::FormatTime(FromProto(sets.rebuild_start_time())),
-                           "; GetConsumerStatus shows its progress"));
-        }
+        RETURN_IF_ERROR(RefuseWhileRebuilding(sets, "GetConsumerStatus shows its progress"));
         sets.set_rebuilding(true);
         sets.set_cleared(false);
         *sets.mutable_rebuild_start_time() = ToProto(tx.now());

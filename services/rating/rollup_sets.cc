@@ -4,10 +4,20 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
+#include "common/time/proto_time.h"
 #include "common/status/rocksdb_status.h"
 #include "common/status/status_macros.h"
 
 namespace baton::rating {
+
+absl::Status RefuseWhileRebuilding(const v1::StoredRollupSets& sets, absl::string_view what_now) {
+  if (!sets.rebuilding()) return absl::OkStatus();
+  return FailedPrecondition(
+      "REBUILD_RUNNING",
+      absl::StrCat("a rebuild of the rollups is running since ",
+                   absl::FormatTime(FromProto(sets.rebuild_start_time())), "; ", what_now));
+}
 namespace {
 
 // DATA_LOSS unless `sets` names a set.

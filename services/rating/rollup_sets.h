@@ -31,6 +31,11 @@ absl::StatusOr<v1::StoredRollupSets> LoadRollupSets(storage::Transaction& tx,
 void StoreRollupSets(storage::Transaction& tx, rocksdb::ColumnFamilyHandle* admin,
                      const v1::StoredRollupSets& sets);
 
+// FAILED_PRECONDITION REBUILD_RUNNING when `sets` says a rebuild runs
+// ("a rebuild of the rollups is running since …; " then `what_now`), else
+// OK: what RebuildRollups and SetScoringRules answer meanwhile.
+absl::Status RefuseWhileRebuilding(const v1::StoredRollupSets& sets, absl::string_view what_now);
+
 // The set that is not `set` (0 ↔ 1).
 inline int OtherSet(int set) { return 1 - set; }
 

@@ -146,14 +146,8 @@ void ScoringRulesStore::SetScoringRules(const auth::Caller& caller,
         // A rebuild applies the rules in force as it goes: a new version
         // now would leave history on two versions, yet report it rebuilt.
         ASSIGN_OR_RETURN(const v1::StoredRollupSets sets, LoadRollupSets(tx, admin_));
-        if (sets.rebuilding()) {
-          return FailedPrecondition(
-              "REBUILD_RUNNING",
-              absl::StrCat("a rebuild of the rollups is running since ",
-                           absl::FormatTime(FromProto(sets.rebuild_start_time())),
-                           "; set the rules once it ends (GetConsumerStatus shows it), then "
-                           "rebuild again"));
-        }
+        RETURN_IF_ERROR(RefuseWhileRebuilding(
+            sets, "set the rules once it ends (GetConsumerStatus shows it), then rebuild again"));
         ASSIGN_OR_RETURN(const int newest, NewestVersion(tx, admin_));
         RulesVersion version{.chain = chain, .rules = rules, .create_time = tx.now()};
         version.rules.version = newest + 1;
